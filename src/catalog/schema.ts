@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'ids are kebab-case: lowercase letters, digits and dashes');
+const localized = z.object({ en: z.string().min(1) }).catchall(z.string().min(1));
+export const brokerName = z.enum(['rabbitmq', 'redis', 'nats', 'mqtt']);
+export type BrokerName = z.infer<typeof brokerName>;
+
+export const lessonSchema = z.strictObject({
+  id,
+  order: z.number().int().positive(),
+  title: localized,
+  summary: localized,
+  brokers: z.array(brokerName).default([]),
+  exercises: z.array(id).min(1),
+});
+export type Lesson = z.infer<typeof lessonSchema>;
+
+const envVar = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('port') }),
+  z.strictObject({ kind: z.literal('unique'), prefix: id }),
+  z.strictObject({ kind: z.literal('broker'), broker: brokerName }),
+]);
+export type EnvVarSpec = z.infer<typeof envVar>;
+
+const envName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'environment variable names are UPPER_SNAKE_CASE');
+const relativeFile = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), 'must be a path inside the exercise folder');
+
+const readiness = z.union([z.strictObject({ port: envName }), z.strictObject({ log: z.string().min(1) })]);
+export type Readiness = z.infer<typeof readiness>;
+
+const service = z.strictObject({
+  name: id,
+  entry: relativeFile,
+  ready: readiness,
+});
+export type ServiceSpec = z.infer<typeof service>;
+
+const diagnosis = z.strictObject({
+  mistake: id,
+  service: id.optional(),
+  logMatches: z.string().optional(),
+  notReady: z.boolean().optional(),
+  sourceMatches: z.strictObject({ file: relativeFile, pattern: z.string() }).optional(),
+});
+export type Diagnosis = z.infer<typeof diagnosis>;
+
+export const exerciseSchema = z
+  .strictObject({
+    id,
+    lesson: id,
+    title: localized,
+    timeoutSeconds: z.number().positive().max(600).default(40),
+    brokers: z.array(brokerName).default([]),
+    env: z.record(envName, envVar).default({}),
+    services: z.array(service).min(1),
+    diagnoses: z.array(diagnosis).default([]),
+  })
+  .superRefine((ex, ctx) => {
+    ex.services.forEach((s, i) => {
+      if ('port' in s.ready && ex.env[s.ready.port]?.kind !== 'port') {
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'ready', 'port'], message: `${s.ready.port} is not declared as a port in env` });
+      }
+    });
+    const names = ex.services.map((s) => s.name);
+    if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['services'], message: 'service names must be unique' });
+  });
+export type ExerciseManifest = z.infer<typeof exerciseSchema>;
+
+export const hintsSchema = z.array(z.string().min(1)).min(3, 'give at least three hints, a nudge first');
+
+export const feedbackSchema = z.record(
+  id,
+  z.strictObject({ title: z.string().min(1), explanation: z.string().min(1), fix: z.string().min(1) }),
+);
+export type FeedbackCatalog = z.infer<typeof feedbackSchema>;
+
+export const quizSchema = z
+  .array(
+    z
+      .strictObject({
+        question: z.string().min(1),
+        choices: z.array(z.string().min(1)).min(2),
+        answer: z.array(z.number().int().nonnegative()).min(1),
+        explanation: z.string().min(1),
+      })
+      .refine((q) => q.answer.every((a) => a < q.choices.length), { message: 'an answer index points past the choices', path: ['answer'] }),
+  )
+  .min(1);
+export type Quiz = z.infer<typeof quizSchema>;
+
+export const fixtureSchema = z.strictObject({ description: z.string().min(1), expect: id });
+export type FixtureManifest = z.infer<typeof fixtureSchema>;

@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { ExitCode, UserError } from '../errors';
+import { t } from '../i18n/messages';
+import type { CheckResult } from '../grading/check-result';
+import { renderJson } from '../grading/reporters/json';
+import { renderJunit } from '../grading/reporters/junit';
+import { renderPretty } from '../grading/reporters/pretty';
+import { runCheck } from '../grading/run-check';
+import { onInterrupt } from '../runner/process-registry';
+import type { CommandContext } from './context';
+import type { CommandResult } from './main';
+
+export type ReporterName = 'pretty' | 'json' | 'junit';
+
+export function parseReporter(value: string): ReporterName {
+  if (value === 'pretty' || value === 'json' || value === 'junit') return value;
+  throw new UserError(t('error.badReporter', { reporter: value }));
+}
+
+export function parseTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError(t('error.badTimeout', { value }));
+  return seconds;
+}
+
+export function registerCheck(program: Command, ctx: CommandContext, result: CommandResult): void {
+  program
+    .command('check [id]')
+    .description('grade an exercise: start your services and run the hidden checks against them')
+    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .option('--reporter <name>', 'pretty, json or junit', 'pretty')
+    .option('--timeout <seconds>', 'hard time limit of the whole check')
+    .addHelpText('after', '\nExit codes: 0 pass, 1 fail, 2 usage or environment error (e.g. a broker is not running).\n\nExample:\n  $ learn-nest-micro check tcp-basics\n  $ learn-nest-micro check tcp-basics --reporter junit > report.xml')
+    .action(async (id: string | undefined, opts: { dir?: string; reporter: string; timeout?: string }) => {
+      const reporter = parseReporter(opts.reporter);
+      const timeoutSeconds = parseTimeout(opts.timeout);
+      const workspace = ctx.workspace(opts.dir);
+      const exercise = ctx.exercise(workspace, id);
+      ctx.requireScaffolded(workspace, exercise);
+      workspace.ensure();
+      const spinner = reporter === 'pretty' && process.stdout.isTTY ? (await import('ora')).default({ text: t('check.running', { id: exercise.id }), stream: process.stdout }).start() : undefined;
+      const stopInterrupt = onInterrupt(() => {
+        spinner?.stop();
+        process.stderr.write(t('check.interrupted') + '\n');
+      });
+      let checkResult: CheckResult;
+      try {
+        checkResult = await runCheck({ workspace, exercise, timeoutSeconds });
+      } finally {
+        spinner?.stop();
+        stopInterrupt();
+      }
+      ctx.progress(workspace).update(exercise.id, (p) => {
+        p.attempts += 1;
+        p.lastCheckedAt = new Date().toISOString();
+        p.lastStatus = checkResult.status;
+        if (checkResult.status === 'pass') {
+          p.passes += 1;
+          p.passedAt ??= p.lastCheckedAt;
+        }
+      });
+      if (reporter === 'json') ctx.out(renderJson([checkResult]));
+      else if (reporter === 'junit') ctx.out(renderJunit([checkResult]));
+      else {
+        ctx.out(renderPretty(checkResult, ctx.style));
+        if (checkResult.status === 'pass') {
+          const next = ctx.catalog.next(exercise);
+          ctx.out(next ? t('check.passedNext', { id: exercise.id, next: next.id }) : t('check.passedLast'));
+        }
+      }
+      result.exitCode = checkResult.status === 'pass' ? ExitCode.pass : ExitCode.fail;
+    });
+}

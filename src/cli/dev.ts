@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { ExitCode } from '../errors';
+import { firstFailure } from '../grading/check-result';
+import { renderPretty } from '../grading/reporters/pretty';
+import { t } from '../i18n/messages';
+import { verifyCaseLabel, verifyExercise, type VerifyOutcome } from '../dev/verify';
+import type { CommandContext } from './context';
+import type { CommandResult } from './main';
+
+export function registerDev(program: Command, ctx: CommandContext, result: CommandResult): void {
+  const dev = program.command('dev').description('commands for lesson authors');
+  dev
+    .command('verify [id]')
+    .description('prove each exercise: the starter fails, the solution passes, each mistake fixture fails with its message')
+    .option('--json', 'print the outcomes as JSON')
+    .option('--verbose', 'print the full report of every case that does not behave as expected')
+    .addHelpText('after', '\nExample:\n  $ learn-nest-micro dev verify tcp-basics')
+    .action(async (id: string | undefined, opts: { json?: boolean; verbose?: boolean }) => {
+      const catalog = ctx.catalog;
+      catalog.validateAll();
+      const exercises = id ? [catalog.exercise(id)] : catalog.exercises;
+      const all: VerifyOutcome[] = [];
+      for (const exercise of exercises) {
+        if (!opts.json) ctx.out(ctx.style.bold(exercise.id));
+        await verifyExercise(exercise, (o) => {
+          all.push(o);
+          if (opts.json) return;
+          const mark = o.ok ? ctx.style.green('✓') : ctx.style.red('✗');
+          ctx.out(`  ${mark} ${verifyCaseLabel(o)} ${ctx.style.dim(`(${(o.durationMs / 1000).toFixed(1)}s)`)}${o.ok ? '' : ctx.style.red(`: expected ${o.expected}, got ${o.got}`)}`);
+          if (!o.ok && (opts.verbose || firstFailure(o.result))) {
+            if (opts.verbose) ctx.out(renderPretty(o.result, ctx.style).replace(/^/gm, '      '));
+            else ctx.out(ctx.style.dim(`      ${(firstFailure(o.result)?.message ?? '').split('\n').slice(0, 6).join('\n      ')}`));
+          }
+        });
+      }
+      const failed = all.filter((o) => !o.ok).length;
+      if (opts.json) ctx.out(JSON.stringify(all.map(({ result: r, ...rest }) => ({ ...rest, firstFailure: firstFailure(r) })), null, 2));
+      else ctx.out(t('verify.summary', { passed: all.length - failed, failed }));
+      result.exitCode = failed ? ExitCode.fail : ExitCode.pass;
+    });
+}

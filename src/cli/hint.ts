@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { t } from '../i18n/messages';
+import type { CommandContext } from './context';
+import type { CommandResult } from './main';
+
+export function registerHint(program: Command, ctx: CommandContext, _result: CommandResult): void {
+  program
+    .command('hint [id]')
+    .description('the next hint for an exercise, one layer at a time (a nudge first)')
+    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .option('--all', 'show every hint you have seen so far again')
+    .addHelpText('after', '\nExample:\n  $ learn-nest-micro hint tcp-basics')
+    .action((id: string | undefined, opts: { dir?: string; all?: boolean }) => {
+      const workspace = ctx.workspace(opts.dir);
+      const exercise = ctx.exercise(workspace, id);
+      const hints = exercise.hints();
+      workspace.ensure();
+      const store = ctx.progress(workspace);
+      const seen = store.exercise(exercise.id).hintsUsed;
+      const index = Math.min(seen, hints.length - 1);
+      const shown = opts.all ? hints.slice(0, Math.max(1, seen)) : [hints[index]];
+      const first = opts.all ? 0 : index;
+      shown.forEach((hint, i) => {
+        ctx.out(ctx.style.bold(t('hint.header', { n: first + i + 1, total: hints.length, id: exercise.id })));
+        ctx.out(hint);
+        ctx.out();
+      });
+      if (!opts.all) store.update(exercise.id, (p) => (p.hintsUsed = Math.min(hints.length, seen + 1)));
+      ctx.out(ctx.style.dim(index + 1 >= hints.length ? t('hint.noMore', { id: exercise.id }) : t('hint.more')));
+    });
+}

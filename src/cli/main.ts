@@ -1,0 +1,59 @@
+import { Command, CommanderError } from 'commander';
+import { ExitCode, UserError } from '../errors';
+import { setLanguage, t } from '../i18n/messages';
+import { CommandContext } from './context';
+import { registerCheck } from './check';
+import { registerDev } from './dev';
+import { registerHint } from './hint';
+import { registerLesson } from './lesson';
+import { registerList } from './list';
+import { registerReset } from './reset';
+import { registerRun } from './run';
+import { registerScaffold } from './scaffold';
+import { registerSolution } from './solution';
+import { registerStart } from './start';
+import { version } from './version';
+
+/** Each command sets this to its exit code; commander only parses and dispatches. */
+export interface CommandResult {
+  exitCode: number;
+}
+
+export function buildProgram(ctx: CommandContext, result: CommandResult): Command {
+  const program = new Command('learn-nest-micro')
+    .description('Learn NestJS microservices by building real ones: lessons, exercises and checks in your terminal.')
+    .version(version(), '-v, --version')
+    .option('--lang <lang>', 'language of lessons and messages (en, uk)')
+    .hook('preAction', (cmd) => {
+      setLanguage(cmd.opts<{ lang?: string }>().lang);
+    })
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .addHelpText('after', '\nExample:\n  $ learn-nest-micro start\n  $ learn-nest-micro scaffold tcp-basics && learn-nest-micro check tcp-basics');
+  for (const register of [registerStart, registerList, registerLesson, registerScaffold, registerCheck, registerHint, registerSolution, registerReset, registerRun, registerDev]) {
+    register(program, ctx, result);
+  }
+  program.commands.forEach((c) => c.exitOverride());
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const ctx = new CommandContext();
+  const result: CommandResult = { exitCode: ExitCode.pass };
+  const program = buildProgram(ctx, result);
+  try {
+    await program.parseAsync(argv);
+    return result.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? ExitCode.pass : ExitCode.usage;
+    }
+    if (error instanceof UserError) {
+      process.stderr.write(ctx.style.red(error.message) + '\n');
+      if (error.options.hint) process.stderr.write(error.options.hint + '\n');
+      return error.exitCode;
+    }
+    process.stderr.write(`${t('error.internal')}\n${(error as Error)?.stack ?? String(error)}\n`);
+    return ExitCode.usage;
+  }
+}

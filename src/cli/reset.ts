@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { t } from '../i18n/messages';
+import { scaffoldExercise } from '../workspace/scaffold';
+import type { CommandContext } from './context';
+import type { CommandResult } from './main';
+
+export function registerReset(program: Command, ctx: CommandContext, _result: CommandResult): void {
+  program
+    .command('reset <id>')
+    .description('restore the starter of an exercise, keeping a backup of your files')
+    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .addHelpText('after', '\nExample:\n  $ learn-nest-micro reset tcp-basics')
+    .action((id: string, opts: { dir?: string }) => {
+      const exercise = ctx.catalog.exercise(id);
+      const workspace = ctx.workspace(opts.dir);
+      const result = scaffoldExercise(workspace, exercise, { force: true });
+      if (result.backup) ctx.out(t('scaffold.backup', { dir: result.backup }));
+      ctx.out(ctx.style.green(t('reset.done', { id })));
+    });
+}

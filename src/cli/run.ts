@@ -1,0 +1,52 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { t } from '../i18n/messages';
+import { allocateEnv, assertBrokersReachable } from '../grading/run-check';
+import { onInterrupt } from '../runner/process-registry';
+import { ServiceStartError, ServiceSupervisor, type LogLine } from '../runner/service-supervisor';
+import { colorEnabled } from '../ui/style';
+import type { CommandContext } from './context';
+import type { CommandResult } from './main';
+
+const PALETTE = ['cyan', 'magenta', 'yellow', 'blue', 'green'] as const;
+
+export function registerRun(program: Command, ctx: CommandContext, result: CommandResult): void {
+  program
+    .command('run [id]')
+    .description("start your services with live, prefixed logs until Ctrl-C, to experiment by hand")
+    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .addHelpText('after', '\nExample:\n  $ learn-nest-micro run tcp-basics\n  (then in another terminal: curl "localhost:<GATEWAY_PORT>/math/sum?numbers=1,2,3")')
+    .action(async (id: string | undefined, opts: { dir?: string }) => {
+      const workspace = ctx.workspace(opts.dir);
+      const exercise = ctx.exercise(workspace, id);
+      const exerciseDir = ctx.requireScaffolded(workspace, exercise);
+      workspace.ensure();
+      await assertBrokersReachable(exercise, workspace);
+      const env = await allocateEnv(exercise, workspace);
+      const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig: path.join(workspace.root, 'tsconfig.json'), env, services: exercise.manifest.services, readyTimeoutMs: 30_000, color: colorEnabled() });
+      const width = Math.max(...exercise.manifest.services.map((s) => s.name.length));
+      supervisor.on('log', (line: LogLine) => {
+        const color = PALETTE[exercise.manifest.services.findIndex((s) => s.name === line.service) % PALETTE.length];
+        ctx.out(`${ctx.style[color](line.service.padEnd(width))} | ${line.text}`);
+      });
+      const stopped = new Promise<void>((resolve) => {
+        onInterrupt(async () => {
+          await supervisor.stopAll();
+          ctx.out(t('run.stopped', { id: exercise.id }));
+          resolve();
+        });
+      });
+      ctx.out(ctx.style.bold(t('run.env')));
+      for (const [k, v] of Object.entries(env)) ctx.out(`  ${k}=${v}`);
+      try {
+        await supervisor.startAll();
+        ctx.out(ctx.style.green(t('run.started', { id: exercise.id })));
+      } catch (error) {
+        if (!(error instanceof ServiceStartError)) throw error;
+        const f = error.failure;
+        ctx.out(ctx.style.red(f.kind === 'crashed' ? t('check.serviceCrashed', { service: f.service, code: String(f.code ?? f.signal) }) : t('check.serviceNotReady', { service: f.service, seconds: f.seconds, ready: f.ready })));
+      }
+      await stopped;
+      result.exitCode = 0;
+    });
+}

@@ -1,0 +1,62 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Exercise } from '../catalog/catalog';
+import type { CheckResult } from '../grading/check-result';
+import { firstFailure } from '../grading/check-result';
+import { runCheck } from '../grading/run-check';
+import { t } from '../i18n/messages';
+import { Workspace } from '../workspace/workspace';
+
+export interface VerifyOutcome {
+  exercise: string;
+  case: string;
+  ok: boolean;
+  expected: string;
+  got: string;
+  durationMs: number;
+  result: CheckResult;
+}
+
+/**
+ * The author's proof for one exercise: its starter fails, its reference solution passes, and each
+ * mistake fixture fails with its intended mistake as the first failure.
+ */
+export async function verifyExercise(exercise: Exercise, onOutcome: (o: VerifyOutcome) => void = () => undefined): Promise<VerifyOutcome[]> {
+  const root = mkdtempSync(path.join(os.tmpdir(), `lnm-verify-${exercise.id}-`));
+  const workspace = new Workspace(root);
+  workspace.ensure();
+  const outcomes: VerifyOutcome[] = [];
+  const run = async (name: string, layers: string[], judge: (r: CheckResult) => { ok: boolean; expected: string; got: string }) => {
+    const dir = path.join(root, name);
+    for (const layer of layers) cpSync(layer, dir, { recursive: true, filter: (src) => path.basename(src) !== 'fixture.json' });
+    const result = await runCheck({ workspace, exercise, exerciseDir: dir });
+    const outcome = { exercise: exercise.id, case: name, durationMs: result.durationMs, result, ...judge(result) };
+    outcomes.push(outcome);
+    onOutcome(outcome);
+  };
+  const describe = (r: CheckResult) => {
+    const f = firstFailure(r);
+    return r.status === 'pass' ? 'pass' : `fail at "${f?.name}"${f?.mistake ? ` as ${f.mistake}` : ' (no known mistake)'}`;
+  };
+  try {
+    await run('starter', [exercise.starterDir], (r) => ({ ok: r.status === 'fail', expected: 'fail', got: describe(r) }));
+    await run('solution', [exercise.solutionDir], (r) => ({ ok: r.status === 'pass', expected: 'pass', got: describe(r) }));
+    for (const m of exercise.mistakes()) {
+      await run(`mistake-${m.id}`, [exercise.solutionDir, m.dir], (r) => ({
+        ok: r.status === 'fail' && firstFailure(r)?.mistake === m.expect,
+        expected: `fail as ${m.expect}`,
+        got: describe(r),
+      }));
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  return outcomes;
+}
+
+export function verifyCaseLabel(o: VerifyOutcome): string {
+  if (o.case === 'starter') return t('verify.starter');
+  if (o.case === 'solution') return t('verify.solution');
+  return t('verify.mistake', { mistake: o.case.replace(/^mistake-/, '') });
+}

@@ -1,0 +1,32 @@
+/** What a check found, in a form every reporter can render. The runner and suites fill it; reporters only read it. */
+export type CheckStatus = 'pass' | 'fail' | 'error';
+
+export interface TestOutcome {
+  /** The test's name, with its describe blocks ("gateway > GET /math/sum answers 6"). */
+  name: string;
+  status: 'pass' | 'fail' | 'skip';
+  durationMs: number;
+  /** For a failure: what the learner reads (title, explanation, fix, evidence). */
+  message?: string;
+  /** The known mistake this failure was identified as, if any. */
+  mistake?: string;
+  /** Clickable file:line locations related to the failure. */
+  locations?: string[];
+}
+
+export interface CheckResult {
+  exercise: string;
+  status: CheckStatus;
+  durationMs: number;
+  /** Ordered: start-up, then the hidden suite's tests in file order, then TypeScript. */
+  tests: TestOutcome[];
+  /** Output of each service, by name. */
+  logs: Record<string, string>;
+  timedOut: boolean;
+  /** Set for environment problems (status 'error', exit 2): e.g. a broker that is not running. */
+  environmentError?: { message: string; hint?: string };
+}
+
+export function firstFailure(result: CheckResult): TestOutcome | undefined {
+  return result.tests.find((t) => t.status === 'fail');
+}

@@ -1,0 +1,55 @@
+import type { ChalkInstance } from 'chalk';
+import { t } from '../../i18n/messages';
+import { firstFailure, type CheckResult } from '../check-result';
+
+const LOG_TAIL = 40;
+
+/** The human report: the first failure in full, then the rest in a line each, then the services' logs. */
+export function renderPretty(result: CheckResult, style: ChalkInstance): string {
+  const out: string[] = [];
+  const seconds = (result.durationMs / 1000).toFixed(1);
+  const graded = result.tests.filter((x) => x.status !== 'skip');
+  const failed = graded.filter((x) => x.status === 'fail');
+  for (const test of result.tests) {
+    const mark = test.status === 'pass' ? style.green('✓') : test.status === 'fail' ? style.red('✗') : style.dim('-');
+    out.push(`  ${mark} ${test.status === 'fail' ? style.red(test.name) : test.name}`);
+  }
+  out.push('');
+  if (result.status === 'pass') {
+    out.push(style.bold.green(t('check.passed', { id: result.exercise, passed: graded.length, total: graded.length, seconds })));
+    return out.join('\n');
+  }
+  const first = firstFailure(result);
+  if (first) {
+    out.push(style.bold(`${t('check.firstFailure')}: ${first.name}`));
+    const [title, ...rest] = (first.message ?? '').split('\n');
+    out.push(style.red(title));
+    for (const line of rest) out.push(colorEvidence(line, style));
+    const others = failed.filter((x) => x !== first);
+    if (others.length > 0) {
+      out.push('', style.bold(`${t('check.otherFailures')}:`));
+      for (const o of others) out.push(`  - ${o.name}: ${(o.message ?? '').split('\n')[0]}`);
+    }
+  }
+  const logs = Object.entries(result.logs);
+  if (logs.length > 0) {
+    out.push('');
+    for (const [service, log] of logs) {
+      out.push(style.bold(`${t('check.logsOf', { service })}:`));
+      const lines = log ? log.split('\n') : [];
+      const shown = lines.slice(-LOG_TAIL);
+      if (lines.length > shown.length) out.push(style.dim(`  [${service}] … ${lines.length - shown.length} earlier lines`));
+      out.push(...(shown.length ? shown.map((l) => style.dim(`  [${service}] `) + l) : [style.dim(`  ${t('check.noLogs')}`)]));
+    }
+  }
+  out.push('', style.bold.red(t('check.failed', { id: result.exercise, failed: failed.length, total: graded.length, seconds })));
+  out.push(t('check.next', { id: result.exercise }));
+  return out.join('\n');
+}
+
+function colorEvidence(line: string, style: ChalkInstance): string {
+  if (line.startsWith('Fix:')) return style.green(line);
+  if (/^(sent|received):/.test(line)) return style.cyan(line);
+  if (line.startsWith('NestJS said:')) return style.yellow(line);
+  return line;
+}

@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Exercise } from '../catalog/catalog';
+import { UserError } from '../errors';
+import { t } from '../i18n/messages';
+import { brokerInstall, brokerLabels, probeBroker } from '../runner/broker-probe';
+import { startControlServer } from '../runner/control-server';
+import { freePort } from '../runner/ports';
+import { ServiceStartError, ServiceSupervisor, type StartFailure } from '../runner/service-supervisor';
+import { TypeCheck, type TypeDiagnostic } from '../runner/typecheck';
+import { brokerEnvVar, type Workspace } from '../workspace/workspace';
+import type { CheckResult, TestOutcome } from './check-result';
+import { diagnoseStartFailure } from './diagnoses';
+import { HiddenSuite } from './suite-runner';
+
+export interface CheckOptions {
+  workspace: Workspace;
+  exercise: Exercise;
+  /** Check these files instead of `<workspace>/<id>/` (dev verify, grading copies). */
+  exerciseDir?: string;
+  timeoutSeconds?: number;
+  /** Stop early, e.g. on Ctrl-C in watch mode. */
+  signal?: AbortSignal;
+}
+
+/** The values of the exercise's env vars for one check: fresh ports, unique names, broker URLs. */
+export async function allocateEnv(exercise: Exercise, workspace: Workspace): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  const runId = randomBytes(4).toString('hex');
+  for (const [name, spec] of Object.entries(exercise.manifest.env)) {
+    if (spec.kind === 'port') env[name] = String(await freePort());
+    else if (spec.kind === 'unique') env[name] = `${spec.prefix}-${runId}`;
+    else env[name] = workspace.brokerUrl(spec.broker);
+  }
+  return env;
+}
+
+/** Fails fast (exit 2) when a broker the exercise needs is not running. */
+export async function assertBrokersReachable(exercise: Exercise, workspace: Workspace): Promise<void> {
+  const probes = await Promise.all(exercise.manifest.brokers.map(async (broker) => ({ broker, url: workspace.brokerUrl(broker), ...(await probeBroker(broker, workspace.brokerUrl(broker))) })));
+  const down = probes.find((p) => !p.ok);
+  if (down) {
+    throw new UserError(t('error.brokerUnreachable', { broker: brokerLabels[down.broker], url: down.url, reason: down.reason ?? '' }), {
+      hint: t('error.brokerUnreachableHint', { install: brokerInstall[down.broker], envVar: brokerEnvVar[down.broker] }),
+    });
+  }
+}
+
+/**
+ * One check of one exercise: start the learner's services, run the hidden suite against them,
+ * type-check alongside, and tear everything down whatever happens. Never throws for the learner's
+ * mistakes; throws UserError for environment problems.
+ */
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  const { workspace, exercise } = options;
+  const started = Date.now();
+  const exerciseDir = options.exerciseDir ?? workspace.exerciseDir(exercise.id);
+  const timeoutMs = (options.timeoutSeconds ?? exercise.manifest.timeoutSeconds) * 1000;
+  await assertBrokersReachable(exercise, workspace);
+
+  const tsconfig = path.join(workspace.root, 'tsconfig.json');
+  const cacheDir = path.join(workspace.stateDir, 'cache');
+  const exerciseEnv = await allocateEnv(exercise, workspace);
+  const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig, env: exerciseEnv, services: exercise.manifest.services, readyTimeoutMs: Math.min(20_000, timeoutMs) });
+  const control = await startControlServer(supervisor);
+  const typeCheck = new TypeCheck({ exerciseDir, tsconfig, cacheDir });
+  const suiteEnv = { ...exerciseEnv, LNM_CONTROL_URL: control.url, LNM_EXERCISE_DIR: exerciseDir, LNM_FEEDBACK_FILE: exercise.feedbackFile() };
+  const suitePromise = HiddenSuite.prepare({ exercise, env: suiteEnv, cacheDir, testTimeoutMs: Math.min(15_000, timeoutMs) });
+  suitePromise.catch(() => undefined);
+
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const aborted = new Promise<'aborted'>((resolve) => {
+    if (options.signal?.aborted) resolve('aborted');
+    options.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
+
+  const tests: TestOutcome[] = [];
+  let timedOut = false;
+  let suite: HiddenSuite | undefined;
+  // Services that exit on their own while the suite runs are worth naming.
+  const unexpectedExits: { service: string; code: number | null }[] = [];
+  supervisor.on('exit', (e: { service: string; code: number | null; onPurpose: boolean }) => {
+    if (!e.onPurpose) unexpectedExits.push(e);
+  });
+
+  const work = (async () => {
+    try {
+      await supervisor.startAll();
+    } catch (error) {
+      if (!(error instanceof ServiceStartError)) throw error;
+      tests.push(startFailureOutcome(error.failure, exercise, exerciseDir, supervisor.allLogs()));
+      return;
+    }
+    tests.push({ name: 'services start', status: 'pass', durationMs: Date.now() - started });
+    suite = await suitePromise;
+    tests.push(...(await suite.run()));
+  })();
+
+  try {
+    const outcome = await Promise.race([work.then(() => 'done' as const), deadline, aborted]);
+    if (outcome === 'timeout') {
+      timedOut = true;
+      tests.push({ name: 'time limit', status: 'fail', durationMs: timeoutMs, message: `${t('check.timedOut', { seconds: timeoutMs / 1000 })}\n${t('check.timedOutHint')}` });
+    }
+    if (outcome === 'aborted') tests.push({ name: 'interrupted', status: 'skip', durationMs: 0, message: t('check.interrupted') });
+  } finally {
+    clearTimeout(timer);
+    await supervisor.stopAll();
+    await control.close();
+    if (timedOut || options.signal?.aborted) {
+      typeCheck.cancel();
+      await (suite ?? (await suitePromise.catch(() => undefined)))?.cancel();
+    }
+    void (suite ?? (await suitePromise.catch(() => undefined)))?.close();
+  }
+
+  if (!timedOut && !options.signal?.aborted) {
+    for (const e of unexpectedExits) {
+      const failed = tests.find((x) => x.status === 'fail' && !x.message?.includes(t('check.serviceDiedDuring', { service: e.service, code: String(e.code) })));
+      if (failed) failed.message = `${failed.message}\n${t('check.serviceDiedDuring', { service: e.service, code: String(e.code) })}`;
+    }
+    const typeErrors = await typeCheck.result.catch((error: Error) => [{ code: 0, message: error.message }] as TypeDiagnostic[]);
+    if (typeErrors.length > 0) {
+      // Type errors explain most runtime failures, so they come first.
+      tests.unshift({ name: 'TypeScript compiles', status: 'fail', durationMs: 0, message: formatTypeErrors(typeErrors), locations: typeErrors.filter((d) => d.file).map((d) => `${d.file}:${d.line}:${d.column}`) });
+    } else {
+      tests.push({ name: 'TypeScript compiles', status: 'pass', durationMs: 0 });
+    }
+  }
+
+  const failed = tests.some((x) => x.status === 'fail');
+  const ran = tests.some((x) => x.status === 'pass');
+  return {
+    exercise: exercise.id,
+    status: failed || !ran || options.signal?.aborted ? 'fail' : 'pass',
+    durationMs: Date.now() - started,
+    tests,
+    logs: supervisor.allLogs(),
+    timedOut,
+  };
+}
+
+function startFailureOutcome(failure: StartFailure, exercise: Exercise, exerciseDir: string, logs: Record<string, string>): TestOutcome {
+  const mistakeId = diagnoseStartFailure(exercise, exerciseDir, failure, logs);
+  const what =
+    failure.kind === 'crashed'
+      ? t('check.serviceCrashed', { service: failure.service, code: String(failure.code ?? failure.signal) })
+      : t('check.serviceNotReady', { service: failure.service, seconds: failure.seconds, ready: failure.ready });
+  const lines: string[] = [];
+  if (mistakeId) {
+    const entry = exercise.feedback()[mistakeId];
+    lines.push(entry.title, entry.explanation, `${t('check.fix')}: ${entry.fix}`, what);
+  } else {
+    lines.push(what);
+  }
+  const said = nestErrorLine(logs[failure.service] ?? '');
+  if (said) lines.push(`${t('check.nestSaid')}: ${said}`);
+  return { name: 'services start', status: 'fail', durationMs: 0, message: lines.join('\n'), mistake: mistakeId };
+}
+
+/** The most telling error line of a crashed service's output, verbatim. */
+function nestErrorLine(log: string): string | undefined {
+  const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /Error|ERROR|Exception|EADDRINUSE|Cannot|can't|PRECONDITION/.test(l) && !/^at /.test(l));
+}
+
+function formatTypeErrors(diagnostics: TypeDiagnostic[]): string {
+  const lines = [t('check.typeErrors', { count: diagnostics.length })];
+  for (const d of diagnostics.slice(0, 20)) {
+    const where = d.file ? `${path.relative(process.cwd(), d.file) || d.file}:${d.line}:${d.column}` : '';
+    lines.push(`  ${where}${where ? ' ' : ''}TS${d.code}: ${d.message.replace(/\n/g, '\n    ')}`);
+  }
+  if (diagnostics.length > 20) lines.push(`  … and ${diagnostics.length - 20} more`);
+  return lines.join('\n');
+}

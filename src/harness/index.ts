@@ -1,0 +1,208 @@
+/**
+ * What a hidden suite imports as `learn-nest-micro/harness`. It runs inside the vitest worker of a
+ * check and talks to the learner's services the way real clients do; it reaches the runner (logs,
+ * kill, restart) through the control URL the runner put in the environment.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { inspect } from 'node:util';
+import type { ClientProxy } from '@nestjs/microservices';
+
+export const MISTAKE_MARKER = /\n?\[mistake: ([a-z0-9-]+)\]\s*$/;
+
+export function env(name: string): string {
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`The check asked for ${name}, which the exercise manifest does not declare in "env".`);
+  return value;
+}
+
+export function port(name: string): number {
+  return Number(env(name));
+}
+
+/** The learner's exercise folder (absolute). */
+export function exerciseDir(): string {
+  return env('LNM_EXERCISE_DIR');
+}
+
+/** A learner's file as text, relative to the exercise folder; empty when it does not exist. */
+export function source(relPath: string): string {
+  try {
+    return readFileSync(path.join(exerciseDir(), relPath), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export interface Evidence {
+  sent?: unknown;
+  received?: unknown;
+  /** NestJS's (or the library's) own error text, shown verbatim. */
+  original?: string;
+  errorText?: string;
+}
+
+export type SendResult<T = unknown> =
+  | { ok: true; value: T; sent: unknown; received: unknown; errorText?: undefined; error?: undefined }
+  | { ok: false; error: unknown; errorText: string; sent: unknown; received: unknown; value?: undefined };
+
+const clients = new Map<string, ClientProxy>();
+
+/** A connected Nest TCP ClientProxy for the service listening on the port in `portEnv`. */
+export async function tcpClient(portEnv: string): Promise<ClientProxy> {
+  const existing = clients.get(portEnv);
+  if (existing) return existing;
+  const { ClientProxyFactory, Transport } = await import('@nestjs/microservices');
+  const client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: 'localhost', port: port(portEnv) } }) as ClientProxy;
+  await client.connect();
+  clients.set(portEnv, client);
+  return client;
+}
+
+/** Closes every client the suite opened (call in afterAll when a suite restarts services). */
+export async function closeClients(): Promise<void> {
+  await Promise.all([...clients.values()].map((c) => c.close()));
+  clients.clear();
+}
+
+/** `firstValueFrom(client.send(pattern, data))` with a time limit; never throws. */
+export async function send<T = unknown>(client: ClientProxy, pattern: unknown, data: unknown, options: { timeoutMs?: number } = {}): Promise<SendResult<T>> {
+  const { firstValueFrom, timeout } = await import('rxjs');
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const sent = { pattern, data };
+  try {
+    const value = await firstValueFrom(client.send<T>(pattern, data).pipe(timeout(timeoutMs)));
+    return { ok: true, value, sent, received: value };
+  } catch (error) {
+    const errorText = describeError(error, timeoutMs);
+    return { ok: false, error, errorText, sent, received: errorText };
+  }
+}
+
+export function describeError(error: unknown, timeoutMs?: number): string {
+  if (typeof error === 'string') return error;
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError') return `no reply within ${(timeoutMs ?? 0) / 1000}s`;
+    if (error.name === 'EmptyError') return `EmptyError: ${error.message}`;
+    return error.message;
+  }
+  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
+  return inspect(error, { depth: 4, breakLength: Infinity });
+}
+
+export interface HttpResult {
+  status: number;
+  body: unknown;
+  text: string;
+  errorText?: string;
+  sent: unknown;
+  received: unknown;
+}
+
+/** HTTP requests to the service on the port in `portEnv`; never throws on a status code or a refused connection. */
+export function http(portEnv: string, options: { timeoutMs?: number } = {}) {
+  const request = async (method: string, urlPath: string, body?: unknown): Promise<HttpResult> => {
+    const url = `http://localhost:${port(portEnv)}${urlPath}`;
+    const sent = body === undefined ? `${method} ${urlPath}` : `${method} ${urlPath} ${JSON.stringify(body)}`;
+    try {
+      const res = await fetch(url, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // Not JSON: keep the text.
+      }
+      return { status: res.status, body: parsed, text, sent, received: `${res.status} ${text}` };
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const errorText = (error as Error).name === 'TimeoutError' ? `no answer within ${(options.timeoutMs ?? 5000) / 1000}s` : cause?.code ?? cause?.message ?? (error as Error).message;
+      return { status: 0, body: undefined, text: '', errorText, sent, received: errorText };
+    }
+  };
+  return {
+    get: (urlPath: string) => request('GET', urlPath),
+    post: (urlPath: string, body?: unknown) => request('POST', urlPath, body ?? {}),
+    put: (urlPath: string, body?: unknown) => request('PUT', urlPath, body ?? {}),
+    delete: (urlPath: string) => request('DELETE', urlPath),
+  };
+}
+
+function formatValue(value: unknown): string {
+  return typeof value === 'string' ? value : inspect(value, { depth: 5, breakLength: 100, compact: 3 });
+}
+
+function evidenceLines(evidence: Evidence = {}): string[] {
+  const lines: string[] = [];
+  if (evidence.sent !== undefined) lines.push(`sent:     ${formatValue(evidence.sent)}`);
+  if (evidence.received !== undefined) lines.push(`received: ${formatValue(evidence.received)}`);
+  const original = evidence.original ?? evidence.errorText;
+  if (original !== undefined && original !== evidence.received) lines.push(`NestJS said: ${original}`);
+  return lines;
+}
+
+/** An error for a failed expectation, carrying what was sent and what came back. */
+export function fail(message: string, evidence?: Evidence): Error {
+  const error = new Error([message, ...evidenceLines(evidence)].join('\n'));
+  error.name = 'CheckFailure';
+  return error;
+}
+
+/** An error for a known learner mistake: its title, why, the fix, and the original error text verbatim. */
+export function mistake(id: string, evidence?: Evidence): Error {
+  const catalog = JSON.parse(readFileSync(env('LNM_FEEDBACK_FILE'), 'utf8')) as Record<string, { title: string; explanation: string; fix: string }>;
+  const entry = catalog[id];
+  if (!entry) throw new Error(`The check reported mistake "${id}", which ${env('LNM_FEEDBACK_FILE')} does not describe.`);
+  const lines = [entry.title, entry.explanation, `Fix: ${entry.fix}`, ...evidenceLines(evidence), `[mistake: ${id}]`];
+  const error = new Error(lines.join('\n'));
+  error.name = 'KnownMistake';
+  return error;
+}
+
+async function control(method: 'GET' | 'POST', route: string, params: Record<string, string>): Promise<Record<string, unknown>> {
+  const url = new URL(route, env('LNM_CONTROL_URL'));
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  const res = await fetch(url, { method });
+  const body = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(String(body.error ?? `control request failed with ${res.status}`));
+  return body;
+}
+
+/** The services' captured output so far: one service's, or all, each line prefixed by its service. */
+export async function logs(service?: string): Promise<string> {
+  return String((await control('GET', '/logs', service ? { service } : {})).logs);
+}
+
+export async function pid(service: string): Promise<number | undefined> {
+  return ((await control('GET', '/pid', { service })).pid as number | null) ?? undefined;
+}
+
+/** Kills the service's whole process tree and waits until it is gone. */
+export async function kill(service: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  await control('POST', '/kill', { service, signal });
+}
+
+/** Starts a stopped service and waits until it is ready. */
+export async function start(service: string): Promise<void> {
+  await control('POST', '/start', { service });
+}
+
+export async function restart(service: string): Promise<void> {
+  await control('POST', '/restart', { service });
+}
+
+/** Polls until `probe` returns a value other than undefined/false, or gives up after timeoutMs. */
+export async function eventually<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<T | undefined> {
+  const deadline = Date.now() + (options.timeoutMs ?? 5000);
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > deadline) return undefined;
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 50));
+  }
+}

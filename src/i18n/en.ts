@@ -1,0 +1,80 @@
+/** English messages. Every user-facing string of the tool lives here; `{name}` is a parameter. */
+export const en = {
+  'error.unknownExercise': 'There is no exercise "{id}".',
+  'error.unknownLesson': 'There is no lesson "{id}".',
+  'error.didYouMean': 'Did you mean "{id}"?',
+  'error.listHint': 'Run `learn-nest-micro list` to see them all.',
+  'error.notScaffolded': 'The exercise {id} is not in this workspace yet ({dir}).',
+  'error.notScaffoldedHint': 'Run `learn-nest-micro scaffold {id}` first.',
+  'error.noCurrentExercise': 'Which exercise? Name one, or run the command inside an exercise folder.',
+  'error.badReporter': 'Unknown reporter "{reporter}": use pretty, json or junit.',
+  'error.badTimeout': '--timeout takes a number of seconds, not "{value}".',
+  'error.contentInvalid': 'Invalid content in {file}: {problems}',
+  'error.brokerUnreachable': '{broker} is not reachable at {url} ({reason}).',
+  'error.brokerUnreachableHint': 'Start one, for example:\n  {install}\nor point the workspace at yours with {envVar}=<url>.',
+  'error.internal': 'learn-nest-micro hit an internal error. Please report it with the text below.',
+
+  'workspace.created': 'Created a workspace in {dir}',
+  'workspace.progressCorrupt': 'The progress file {file} could not be read ({reason}); it was kept as {backup} and progress starts afresh.',
+
+  'scaffold.written': 'Wrote the starter of {id} to {dir}',
+  'scaffold.exists': '{dir} already holds your work on {id}; nothing was overwritten.',
+  'scaffold.existsHint': 'Use `learn-nest-micro scaffold {id} --force` to start over (your files are backed up first), or `learn-nest-micro check {id}` to grade them.',
+  'scaffold.backup': 'Your previous files are backed up in {dir}',
+  'scaffold.next': 'Next: edit the files, then run `learn-nest-micro check {id}`.',
+  'scaffold.files': 'Files to edit:',
+
+  'reset.done': 'Restored the starter of {id}.',
+
+  'hint.header': 'Hint {n} of {total} for {id}',
+  'hint.noMore': 'That was the last hint. `learn-nest-micro solution {id}` shows the reference solution.',
+  'hint.more': 'Run the command again for the next hint.',
+
+  'solution.locked': 'The solution of {id} is shown after you pass its check.',
+  'solution.lockedHint': 'Pass it first, or run `learn-nest-micro solution {id} --yes` to see it anyway.',
+  'solution.header': 'Reference solution of {id}, as a diff against your files:',
+  'solution.same': 'Your files already match the reference solution.',
+
+  'check.running': 'Checking {id}…',
+  'check.passed': 'PASS {id}: {passed} of {total} checks in {seconds}s',
+  'check.failed': 'FAIL {id}: {failed} of {total} checks failed ({seconds}s)',
+  'check.timedOut': 'Timed out after {seconds}s: the check was stopped and every service with it.',
+  'check.timedOutHint': 'Look for a loop that never ends or a call that never answers; `--timeout` sets the limit.',
+  'check.serviceCrashed': 'The {service} service exited with code {code} before it was ready.',
+  'check.serviceNotReady': 'The {service} service did not become ready within {seconds}s ({ready}).',
+  'check.serviceDiedDuring': 'The {service} service exited (code {code}) while being checked.',
+  'check.typeErrors': 'TypeScript reports {count} error(s) in your code:',
+  'check.firstFailure': 'First failure',
+  'check.otherFailures': 'Also failing',
+  'check.logsOf': 'Logs of {service}',
+  'check.noLogs': '(no output)',
+  'check.sent': 'sent',
+  'check.received': 'received',
+  'check.nestSaid': 'NestJS said',
+  'check.fix': 'Fix',
+  'check.next': 'Next: `learn-nest-micro hint {id}` for a hint, or fix the first failure and check again.',
+  'check.passedNext': 'Well done. `learn-nest-micro solution {id}` shows the reference solution; next up: {next}.',
+  'check.passedLast': 'Well done: that was the last lesson.',
+  'check.interrupted': 'Interrupted: every service was stopped.',
+
+  'run.started': 'Services of {id} are running. Press Ctrl-C to stop them.',
+  'run.env': 'Environment:',
+  'run.stopped': 'Stopped every service of {id}.',
+
+  'list.header': 'Lessons',
+  'list.status.passed': 'passed',
+  'list.status.inProgress': 'in progress',
+  'list.status.notStarted': 'not started',
+  'list.needs': 'needs {brokers}',
+
+  'start.intro': 'learn-nest-micro: learn NestJS microservices by building them.',
+  'start.workspace': 'Workspace: {dir}',
+  'start.begin': 'Begin with: `learn-nest-micro lesson {id}`, then `learn-nest-micro scaffold {id}`.',
+
+  'verify.starter': 'starter fails',
+  'verify.solution': 'solution passes',
+  'verify.mistake': 'mistake {mistake} is reported',
+  'verify.summary': '{passed} passed, {failed} failed',
+} as const;
+
+export type MessageKey = keyof typeof en;

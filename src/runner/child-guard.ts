@@ -1,0 +1,18 @@
+/**
+ * Preloaded into every learner service (`node -r child-guard`). A watcher thread, which a busy or
+ * stuck main thread cannot block, kills the service as soon as the command that started it is gone,
+ * even when that command was killed with SIGKILL and had no chance to clean up.
+ */
+import { Worker } from 'node:worker_threads';
+
+const parentPid = process.ppid;
+const watcher = new Worker(
+  `const { workerData } = require('node:worker_threads');
+   setInterval(() => {
+     let alive = process.ppid === workerData.parentPid;
+     if (alive) { try { process.kill(workerData.parentPid, 0); } catch { alive = false; } }
+     if (!alive) process.kill(workerData.pid, 'SIGKILL');
+   }, 250);`,
+  { eval: true, workerData: { parentPid, pid: process.pid } },
+);
+watcher.unref();

@@ -1,0 +1,188 @@
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import type { ServiceSpec } from '../catalog/schema';
+import { requirePackageDir } from '../paths';
+import { portAccepts } from './ports';
+import { killGroup, registerGroup, unregisterGroup } from './process-registry';
+
+export type StartFailure =
+  | { kind: 'crashed'; service: string; code: number | null; signal?: string }
+  | { kind: 'notReady'; service: string; seconds: number; ready: string };
+
+export class ServiceStartError extends Error {
+  constructor(readonly failure: StartFailure) {
+    super(failure.kind === 'crashed' ? `${failure.service} exited with code ${failure.code}` : `${failure.service} was not ready`);
+  }
+}
+
+export interface LogLine {
+  service: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+interface RunningService {
+  spec: ServiceSpec;
+  process: ResultPromise;
+  pid: number;
+  exit: Promise<{ code: number | null; signal?: string }>;
+  exited?: { code: number | null; signal?: string };
+  stoppedOnPurpose: boolean;
+}
+
+const NEST_STARTED = /Nest (microservice|application) successfully started/;
+
+/**
+ * Starts the learner's services as child processes (ts-node --swc, each in its own process group),
+ * detects readiness, keeps their output per service, and kills whole process trees on stop.
+ * It never formats output for people: it emits `log` and `exit` events and throws ServiceStartError.
+ */
+export class ServiceSupervisor extends EventEmitter {
+  private readonly running = new Map<string, RunningService>();
+  private readonly output = new Map<string, string[]>();
+  private readonly tsNodeBin = path.join(requirePackageDir('ts-node'), 'dist', 'bin.js');
+  private readonly guard = path.join(__dirname, 'child-guard.js');
+
+  constructor(
+    private readonly options: {
+      exerciseDir: string;
+      tsconfig: string;
+      env: Record<string, string>;
+      services: ServiceSpec[];
+      readyTimeoutMs: number;
+      color?: boolean;
+    },
+  ) {
+    super();
+  }
+
+  spec(name: string): ServiceSpec {
+    const spec = this.options.services.find((s) => s.name === name);
+    if (!spec) throw new Error(`No service named ${name}; this exercise has ${this.options.services.map((s) => s.name).join(', ')}`);
+    return spec;
+  }
+
+  /** Starts every service at once and resolves when all are ready; rejects with the first ServiceStartError. */
+  async startAll(): Promise<void> {
+    await Promise.all(this.options.services.map((s) => this.start(s.name)));
+  }
+
+  async start(name: string): Promise<void> {
+    const spec = this.spec(name);
+    if (this.running.get(name) && !this.running.get(name)!.exited) return;
+    const child = execa(process.execPath, ['-r', this.guard, this.tsNodeBin, '--swc', '--project', this.options.tsconfig, spec.entry], {
+      cwd: this.options.exerciseDir,
+      env: {
+        ...this.options.env,
+        ...(this.options.color ? { FORCE_COLOR: '1' } : { NO_COLOR: '1', FORCE_COLOR: '0' }),
+      },
+      extendEnv: true,
+      detached: true,
+      stdin: 'ignore',
+      buffer: false,
+      reject: false,
+      cleanup: false,
+    });
+    const pid = child.pid;
+    if (pid === undefined) throw new ServiceStartError({ kind: 'crashed', service: name, code: null });
+    registerGroup(pid);
+    const service: RunningService = {
+      spec,
+      process: child,
+      pid,
+      stoppedOnPurpose: false,
+      exit: child.then((r) => {
+        unregisterGroup(pid);
+        const exited = { code: r.exitCode ?? null, signal: r.signal ?? undefined };
+        service.exited = exited;
+        this.emit('exit', { service: name, ...exited, onPurpose: service.stoppedOnPurpose });
+        return exited;
+      }),
+    };
+    this.running.set(name, service);
+    for (const stream of ['stdout', 'stderr'] as const) {
+      let partial = '';
+      child[stream]!.setEncoding('utf8');
+      child[stream]!.on('data', (chunk: string) => {
+        const lines = (partial + chunk).split(/\r?\n/);
+        partial = lines.pop() ?? '';
+        for (const text of lines) this.record({ service: name, stream, text });
+      });
+      child[stream]!.on('end', () => {
+        if (partial) this.record({ service: name, stream, text: partial });
+        partial = '';
+      });
+    }
+    await this.waitReady(service);
+  }
+
+  private record(line: LogLine): void {
+    const lines = this.output.get(line.service) ?? [];
+    lines.push(line.text);
+    this.output.set(line.service, lines);
+    this.emit('log', line);
+  }
+
+  private async waitReady(service: RunningService): Promise<void> {
+    const { spec } = service;
+    const deadline = Date.now() + this.options.readyTimeoutMs;
+    const readyDescription = 'port' in spec.ready ? `listening on ${spec.ready.port}=${this.options.env[spec.ready.port]}` : `a log line matching /${spec.ready.log}/`;
+    const logPattern = 'log' in spec.ready ? new RegExp(spec.ready.log) : undefined;
+    const port = 'port' in spec.ready ? Number(this.options.env[spec.ready.port]) : undefined;
+    let nestStartedAt: number | undefined;
+    const startedFrom = (this.output.get(spec.name) ?? []).length;
+    for (;;) {
+      if (service.exited) throw new ServiceStartError({ kind: 'crashed', service: spec.name, ...service.exited });
+      const lines = (this.output.get(spec.name) ?? []).slice(startedFrom);
+      if (logPattern && lines.some((l) => logPattern.test(l))) return;
+      if (port !== undefined && (await portAccepts(port, 'localhost', 250))) return;
+      // Nest said it started but the expected port stays closed: it listens elsewhere. Say so quickly.
+      if (port !== undefined && nestStartedAt === undefined && lines.some((l) => NEST_STARTED.test(l))) nestStartedAt = Date.now();
+      const gaveUp = nestStartedAt !== undefined && Date.now() - nestStartedAt > 2000;
+      if (gaveUp || Date.now() > deadline) {
+        throw new ServiceStartError({ kind: 'notReady', service: spec.name, seconds: Math.round((Date.now() - deadline + this.options.readyTimeoutMs) / 1000), ready: readyDescription });
+      }
+      await Promise.race([new Promise((r) => setTimeout(r, 25)), service.exit]);
+    }
+  }
+
+  logs(name?: string): string {
+    if (name) return (this.output.get(name) ?? []).join('\n');
+    return [...this.output.entries()].flatMap(([service, lines]) => lines.map((l) => `[${service}] ${l}`)).join('\n');
+  }
+
+  allLogs(): Record<string, string> {
+    return Object.fromEntries(this.options.services.map((s) => [s.name, this.logs(s.name)]));
+  }
+
+  pid(name: string): number | undefined {
+    const s = this.running.get(name);
+    return s && !s.exited ? s.pid : undefined;
+  }
+
+  exitInfo(name: string): { code: number | null; signal?: string; onPurpose: boolean } | undefined {
+    const s = this.running.get(name);
+    return s?.exited ? { ...s.exited, onPurpose: s.stoppedOnPurpose } : undefined;
+  }
+
+  /** Kills the service's whole process group and waits until it is gone. */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const s = this.running.get(name);
+    if (!s || s.exited) return;
+    s.stoppedOnPurpose = true;
+    killGroup(s.pid, signal);
+    const forced = setTimeout(() => killGroup(s.pid, 'SIGKILL'), 3000);
+    await s.exit;
+    clearTimeout(forced);
+  }
+
+  async restart(name: string): Promise<void> {
+    await this.kill(name);
+    await this.start(name);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((n) => this.kill(n)));
+  }
+}

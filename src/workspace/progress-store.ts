@@ -1,0 +1,79 @@
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { t } from '../i18n/messages';
+import { writeFileAtomic } from './atomic-write';
+import type { Workspace } from './workspace';
+
+const exerciseProgress = z.object({
+  attempts: z.number().int().nonnegative().default(0),
+  passes: z.number().int().nonnegative().default(0),
+  hintsUsed: z.number().int().nonnegative().default(0),
+  solutionViewed: z.boolean().default(false),
+  scaffoldedAt: z.string().optional(),
+  lastCheckedAt: z.string().optional(),
+  lastStatus: z.enum(['pass', 'fail', 'error']).optional(),
+  passedAt: z.string().optional(),
+  quiz: z.object({ correct: z.number().int(), total: z.number().int(), at: z.string() }).optional(),
+});
+export type ExerciseProgress = z.infer<typeof exerciseProgress>;
+
+const progressSchema = z.object({
+  version: z.literal(1),
+  current: z.string().optional(),
+  exercises: z.record(z.string(), exerciseProgress).default({}),
+});
+export type Progress = z.infer<typeof progressSchema>;
+
+const empty = (): Progress => ({ version: 1, exercises: {} });
+
+/**
+ * The learner's progress in `<workspace>/.learn-nest-micro/progress.json`. Written atomically; a file
+ * that cannot be read is set aside (never deleted) and reported, and progress starts afresh.
+ */
+export class ProgressStore {
+  readonly file: string;
+
+  constructor(
+    workspace: Workspace,
+    private readonly warn: (message: string) => void = (m) => process.stderr.write(m + '\n'),
+  ) {
+    this.file = path.join(workspace.stateDir, 'progress.json');
+  }
+
+  read(): Progress {
+    if (!existsSync(this.file)) return empty();
+    let reason: string;
+    try {
+      const parsed = progressSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
+      if (parsed.success) return parsed.data;
+      reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    } catch (error) {
+      reason = (error as Error).message;
+    }
+    const backup = `${this.file}.corrupt-${timestamp()}`;
+    renameSync(this.file, backup);
+    this.warn(t('workspace.progressCorrupt', { file: this.file, reason, backup }));
+    return empty();
+  }
+
+  exercise(id: string): ExerciseProgress {
+    return this.read().exercises[id] ?? exerciseProgress.parse({});
+  }
+
+  /** Read-modify-write of one exercise's record. */
+  update(id: string, change: (p: ExerciseProgress) => void, makeCurrent = true): ExerciseProgress {
+    const progress = this.read();
+    const record = progress.exercises[id] ?? exerciseProgress.parse({});
+    change(record);
+    progress.exercises[id] = record;
+    if (makeCurrent) progress.current = id;
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    writeFileAtomic(this.file, JSON.stringify(progress, null, 2) + '\n');
+    return record;
+  }
+}
+
+export function timestamp(date = new Date()): string {
+  return date.toISOString().replace(/[:.]/g, '-');
+}
