@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import { INVENTORY } from './clients';
+import { OrdersController } from './orders.controller';
+
+@Module({
+  imports: [
+    ClientsModule.register([
+      {
+        name: INVENTORY,
+        transport: Transport.TCP,
+        options: { host: '127.0.0.1', port: Number(process.env.INVENTORY_PORT) },
+      },
+    ]),
+  ],
+  controllers: [OrdersController],
+})
+export class AppModule {}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import { INVENTORY, NOTIFICATION } from './clients';
+import { OrdersController } from './orders.controller';
+
+@Module({
+  imports: [
+    ClientsModule.register([
+      {
+        name: INVENTORY,
+        transport: Transport.TCP,
+        options: { host: '127.0.0.1', port: Number(process.env.INVENTORY_PORT) },
+      },
+      {
+        name: NOTIFICATION,
+        transport: Transport.TCP,
+        options: { host: '127.0.0.1', port: Number(process.env.NOTIFICATION_PORT) },
+      },
+    ]),
+  ],
+  controllers: [OrdersController],
+})
+export class AppModule {}
