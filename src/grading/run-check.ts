@@ -78,12 +78,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   });
 
   const tests: TestOutcome[] = [];
+  let startFailure: StartFailure | undefined;
   let timedOut = false;
   let suite: HiddenSuite | undefined;
   // Services that exit on their own while the suite runs are worth naming.
   const unexpectedExits: { service: string; code: number | null }[] = [];
+  let allReady = false;
   supervisor.on('exit', (e: { service: string; code: number | null; onPurpose: boolean }) => {
-    if (!e.onPurpose) unexpectedExits.push(e);
+    if (allReady && !e.onPurpose) unexpectedExits.push(e);
   });
 
   const work = (async () => {
@@ -91,9 +93,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       await supervisor.startAll();
     } catch (error) {
       if (!(error instanceof ServiceStartError)) throw error;
-      tests.push(startFailureOutcome(error.failure, exercise, exerciseDir, supervisor.allLogs()));
+      startFailure = error.failure;
       return;
     }
+    allReady = true;
     tests.push({ name: 'services start', status: 'pass', durationMs: Date.now() - started });
     suite = await suitePromise;
     tests.push(...(await suite.run()));
@@ -117,10 +120,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     void (suite ?? (await suitePromise.catch(() => undefined)))?.close();
   }
 
+  // Built after teardown, so that the crashed service's last words are in its log.
+  if (startFailure) tests.unshift(startFailureOutcome(startFailure, exercise, exerciseDir, supervisor.allLogs()));
   if (!timedOut && !options.signal?.aborted) {
-    for (const e of unexpectedExits) {
-      const failed = tests.find((x) => x.status === 'fail' && !x.message?.includes(t('check.serviceDiedDuring', { service: e.service, code: String(e.code) })));
-      if (failed) failed.message = `${failed.message}\n${t('check.serviceDiedDuring', { service: e.service, code: String(e.code) })}`;
+    const firstFailed = tests.find((x) => x.status === 'fail');
+    if (firstFailed && unexpectedExits.length > 0) {
+      firstFailed.message = [firstFailed.message, ...unexpectedExits.map((e) => t('check.serviceDiedDuring', { service: e.service, code: String(e.code) }))].join('\n');
     }
     const typeErrors = await typeCheck.result.catch((error: Error) => [{ code: 0, message: error.message }] as TypeDiagnostic[]);
     if (typeErrors.length > 0) {
@@ -163,8 +168,12 @@ function startFailureOutcome(failure: StartFailure, exercise: Exercise, exercise
 
 /** The most telling error line of a crashed service's output, verbatim. */
 function nestErrorLine(log: string): string | undefined {
-  const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.find((l) => /Error|ERROR|Exception|EADDRINUSE|Cannot|can't|PRECONDITION/.test(l) && !/^at /.test(l));
+  const lines = log.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at '));
+  return (
+    lines.find((l) => /\bERROR\b/.test(l)) ??
+    lines.find((l) => /^(Uncaught )?(\w*Error|\w*Exception)\b/.test(l)) ??
+    lines.find((l) => /EADDRINUSE|PRECONDITION_FAILED|ECONNREFUSED/.test(l))
+  );
 }
 
 function formatTypeErrors(diagnostics: TypeDiagnostic[]): string {

@@ -5,7 +5,8 @@
  */
 import { Worker } from 'node:worker_threads';
 
-const parentPid = process.ppid;
+// The runner passes its pid: if it died before this preload ran, process.ppid would already be the reaper's.
+const parentPid = Number(process.env.LNM_PARENT_PID) || process.ppid;
 const watcher = new Worker(
   `const { workerData } = require('node:worker_threads');
    setInterval(() => {

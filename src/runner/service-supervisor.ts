@@ -75,6 +75,7 @@ export class ServiceSupervisor extends EventEmitter {
       cwd: this.options.exerciseDir,
       env: {
         ...this.options.env,
+        LNM_PARENT_PID: String(process.pid),
         ...(this.options.color ? { FORCE_COLOR: '1' } : { NO_COLOR: '1', FORCE_COLOR: '0' }),
       },
       extendEnv: true,

@@ -36,7 +36,12 @@ export class TypeCheck {
       this.result = Promise.resolve(JSON.parse(readFileSync(cacheFile, 'utf8')) as TypeDiagnostic[]);
       return;
     }
-    const child = execa(process.execPath, [path.join(__dirname, 'typecheck-worker.js'), options.tsconfig, ...files], { reject: false, detached: true, stdin: 'ignore' });
+    const child = execa(process.execPath, ['-r', path.join(__dirname, 'child-guard.js'), path.join(__dirname, 'typecheck-worker.js'), options.tsconfig, ...files], {
+      reject: false,
+      detached: true,
+      stdin: 'ignore',
+      env: { LNM_PARENT_PID: String(process.pid) },
+    });
     this.child = child;
     if (child.pid) {
       registerGroup(child.pid);

@@ -1,5 +1,5 @@
 /** English messages. Every user-facing string of the tool lives here; `{name}` is a parameter. */
-export const en = {
+export const core = {
   'error.unknownExercise': 'There is no exercise "{id}".',
   'error.unknownLesson': 'There is no lesson "{id}".',
   'error.didYouMean': 'Did you mean "{id}"?',
@@ -77,4 +77,4 @@ export const en = {
   'verify.summary': '{passed} passed, {failed} failed',
 } as const;
 
-export type MessageKey = keyof typeof en;
+

@@ -1,0 +1,9 @@
+import { core } from './core';
+
+/**
+ * The English catalog: one file per area of the tool, merged here. A translation is a catalog with
+ * the same keys (see ../messages.ts); a missing key falls back to English.
+ */
+export const en = { ...core } as const;
+
+export type MessageKey = keyof typeof en;
