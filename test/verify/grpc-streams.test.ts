@@ -1,0 +1,3 @@
+import { verifiesExercise } from '../support/verify';
+
+verifiesExercise('grpc-streams');
