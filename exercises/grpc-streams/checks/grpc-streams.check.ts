@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { fail, http, logs, mistake, port } from 'learn-nest-micro/harness';
+import { exerciseDir, fail, http, logs, mistake, port } from 'learn-nest-micro/harness';
 
 // The learner's services, reached the way any gRPC client in any language would: @grpc/grpc-js with
 // the learner's own proto/math.proto, field names exactly as written in the proto (keepCase: true).
@@ -48,7 +48,7 @@ afterAll(() => {
 test('Sum answers the total of the values', async () => {
   const sent = { values: [1, 2, 3, 4] };
   const r = await unary('Sum', sent);
-  if (!r.ok) throw diagnoseCallError('Sum', sent, r.error!);
+  if (!r.ok) throw await diagnoseCallError('Sum', sent, r.error!);
   if (r.value!.running_total !== 10) {
     const evidence = { sent, received: r.value };
     if (r.value!.running_total === 0 && !/keepCase\s*:\s*true/.test(mathSources())) throw mistake('keep-case-off', evidence);
@@ -59,7 +59,7 @@ test('Sum answers the total of the values', async () => {
 test('Sum of no values answers 0', async () => {
   const sent = { values: [] };
   const r = await unary('Sum', sent);
-  if (!r.ok) throw diagnoseCallError('Sum', sent, r.error!, { emptyRequest: true });
+  if (!r.ok) throw await diagnoseCallError('Sum', sent, r.error!, { emptyRequest: true });
   if (r.value!.running_total !== 0) throw fail('Sum of [] should answer { running_total: 0 }', { sent, received: r.value });
 });
 
@@ -67,13 +67,13 @@ test('Sum rejects a negative number with INVALID_ARGUMENT', async () => {
   const sent = { values: [5, -2, 1] };
   const r = await unary('Sum', sent);
   if (r.ok) throw fail('Sum of [5, -2, 1] should fail with status 3 INVALID_ARGUMENT, but it answered', { sent, received: r.value });
-  if (r.error!.code !== grpc.status.INVALID_ARGUMENT) throw diagnoseCallError('Sum', sent, r.error!);
+  if (r.error!.code !== grpc.status.INVALID_ARGUMENT) throw await diagnoseCallError('Sum', sent, r.error!);
 });
 
 test('Squares streams the squares in order, then ends the stream', async () => {
   const sent = { values: [1, 2, 3, 7] };
   const r = await serverStream(sent);
-  if (r.error) throw diagnoseCallError('Squares', sent, r.error, { items: r.items });
+  if (r.error) throw await diagnoseCallError('Squares', sent, r.error, { items: r.items });
   const received = values(r.items);
   if (!r.ended) throw fail('Squares did not end its stream (complete the Observable after the last square)', { sent, received });
   if (JSON.stringify(received) !== JSON.stringify([1, 4, 9, 49])) {
@@ -84,7 +84,7 @@ test('Squares streams the squares in order, then ends the stream', async () => {
 test('Squares of no values is an empty stream that ends', async () => {
   const sent = { values: [] };
   const r = await serverStream(sent);
-  if (r.error) throw diagnoseCallError('Squares', sent, r.error, { items: r.items, emptyRequest: true });
+  if (r.error) throw await diagnoseCallError('Squares', sent, r.error, { items: r.items, emptyRequest: true });
   if (r.items.length > 0) throw fail('Squares of [] should send nothing', { sent, received: values(r.items) });
   if (!r.ended) throw fail('Squares of [] should end its stream at once', { sent, received: [] });
 });
@@ -94,13 +94,13 @@ test('Squares rejects a negative number with INVALID_ARGUMENT before sending any
   const r = await serverStream(sent);
   const received = values(r.items);
   if (!r.error) throw fail('Squares of [2, -3] should fail with status 3 INVALID_ARGUMENT', { sent, received });
-  if (r.error.code !== grpc.status.INVALID_ARGUMENT) throw diagnoseCallError('Squares', sent, r.error, { items: r.items });
+  if (r.error.code !== grpc.status.INVALID_ARGUMENT) throw await diagnoseCallError('Squares', sent, r.error, { items: r.items });
   if (received.length > 0) throw fail('Squares should reject [2, -3] before sending any square', { sent, received });
 });
 
 test('cancelling Squares stops the math service from producing more squares', async () => {
   const sent = { values: Array.from({ length: 40 }, (_, i) => i + 1) };
-  const before = sendingLines().length;
+  const before = (await sendingLines()).length;
   const call = client.Squares(sent) as grpc.ClientReadableStream<Reply>;
   const received: number[] = [];
   const outcome = await new Promise<'cancelled' | 'ended' | CallError>((resolve) => {
@@ -127,9 +127,9 @@ test('cancelling Squares stops the math service from producing more squares', as
     throw fail('Squares of 1..40 ended after fewer than 3 squares; it should stream all 40, one every 100 ms', { sent, received });
   }
   await sleep(150);
-  const atCancel = sendingLines().length - before;
+  const atCancel = (await sendingLines()).length - before;
   await sleep(AFTER_CANCEL_MS);
-  const later = sendingLines().length - before;
+  const later = (await sendingLines()).length - before;
   const evidence = { sent, received: { squaresReceivedBeforeCancel: received, sendingLogLinesAtCancel: atCancel, sendingLogLinesOneSecondLater: later } };
   if (later === 0) {
     throw fail('The math service logged no `sending <square>` line: log each square with a Nest Logger as it goes out', evidence);
@@ -187,7 +187,7 @@ test('RunningSum answers every value with the total so far, as the values arrive
         );
       }
       if (answer === 'ended') throw fail('RunningSum ended its stream while the client was still sending', { sent, received });
-      if ('code' in answer && 'details' in answer) throw diagnoseCallError('RunningSum', sent, answer as CallError, { items: received });
+      if ('code' in answer && 'details' in answer) throw await diagnoseCallError('RunningSum', sent, answer as CallError, { items: received });
       received.push(answer);
       if (answer.running_total !== expected[i]) {
         throw fail(`after the values ${sent.join(', ')} RunningSum should answer { running_total: ${expected[i]} }`, { sent, received });
@@ -208,7 +208,7 @@ test('RunningSum with no values ends without an answer', async () => {
   const pending = collect(call);
   call.end();
   const result = await pending;
-  if (result.error) throw diagnoseCallError('RunningSum', [], result.error, { items: result.items });
+  if (result.error) throw await diagnoseCallError('RunningSum', [], result.error, { items: result.items });
   if (result.items.length > 0 || !result.ended) {
     throw fail('a RunningSum call that sends no values should end with no answers', { sent: [], received: result.items });
   }
@@ -221,7 +221,7 @@ test('the gateway answers GET /squares?numbers=1,2,3 with [1,4,9]', async () => 
   ] as const) {
     const r = await http('GATEWAY_PORT').get(`/squares?numbers=${query}`);
     if (r.status !== 200 || JSON.stringify(r.body) !== JSON.stringify(expected)) {
-      throw fail(`GET /squares?numbers=${query} should answer 200 ${JSON.stringify(expected)}${gatewayClue()}`, r);
+      throw fail(`GET /squares?numbers=${query} should answer 200 ${JSON.stringify(expected)}${await gatewayClue()}`, r);
     }
   }
 });
@@ -296,9 +296,9 @@ function sleep(ms: number): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Diagnosis: the verdict comes from the call; logs and sources only name the likely mistake.
 
-function diagnoseCallError(rpc: string, sent: unknown, error: CallError, opts: { items?: Reply[]; emptyRequest?: boolean } = {}): Error {
+async function diagnoseCallError(rpc: string, sent: unknown, error: CallError, opts: { items?: Reply[]; emptyRequest?: boolean } = {}): Promise<Error> {
   const evidence: Evidence = { sent, received: opts.items ? values(opts.items) : undefined, errorText: error.message };
-  const mathLog = plain(logs('math'));
+  const mathLog = plain(await logs('math'));
   switch (error.code) {
     case grpc.status.UNAVAILABLE: {
       if (/The invalid gRPC package/.test(mathLog)) return mistake('wrong-package-name', withLog(evidence, mathLog, /The invalid gRPC package[^\n]*/));
@@ -345,8 +345,8 @@ function diagnoseUnimplemented(rpc: string, evidence: Evidence): Error {
   );
 }
 
-function gatewayClue(): string {
-  const log = plain(logs('gateway'));
+async function gatewayClue(): Promise<string> {
+  const log = plain(await logs('gateway'));
   if (/The invalid gRPC package/.test(log)) return ' (the gateway log says its gRPC client has the wrong package name)';
   if (/The invalid gRPC service/.test(log)) return " (the gateway log says getService() was given a service name the proto does not have: use 'MathService')";
   if (/The invalid \.proto definition/.test(log)) return ' (the gateway log says its protoPath points to no file)';
@@ -360,12 +360,6 @@ function withLog(evidence: Evidence, log: string, line: RegExp): Evidence {
 
 // ---------------------------------------------------------------------------------------------
 // The learner's files and logs
-
-function exerciseDir(): string {
-  const dir = process.env.LNM_EXERCISE_DIR;
-  if (!dir) throw new Error('LNM_EXERCISE_DIR is not set: the runner must say where the exercise folder is');
-  return dir;
-}
 
 function mathSources(): string {
   const root = join(exerciseDir(), 'math-service');
@@ -391,6 +385,6 @@ function plain(log: unknown): string {
   return text.replace(/\x1b\[[0-9;]*m/g, '');
 }
 
-function sendingLines(): string[] {
-  return plain(logs('math')).match(/sending -?\d+/g) ?? [];
+async function sendingLines(): Promise<string[]> {
+  return plain(await logs('math')).match(/sending -?\d+/g) ?? [];
 }
