@@ -4,6 +4,7 @@ import { setLanguage, t } from '../i18n/messages';
 import { CommandContext } from './context';
 import { registerCheck } from './check';
 import { registerDev } from './dev';
+import { registerDoctor } from './doctor';
 import { registerHint } from './hint';
 import { registerLesson } from './lesson';
 import { registerList } from './list';
@@ -30,7 +31,7 @@ export function buildProgram(ctx: CommandContext, result: CommandResult): Comman
     .showSuggestionAfterError(true)
     .exitOverride()
     .addHelpText('after', '\nExample:\n  $ learn-nest-micro start\n  $ learn-nest-micro scaffold tcp-basics && learn-nest-micro check tcp-basics');
-  for (const register of [registerStart, registerList, registerLesson, registerScaffold, registerCheck, registerHint, registerSolution, registerReset, registerRun, registerDev]) {
+  for (const register of [registerStart, registerList, registerLesson, registerScaffold, registerCheck, registerHint, registerSolution, registerReset, registerRun, registerDoctor, registerDev]) {
     register(program, ctx, result);
   }
   program.commands.forEach((c) => c.exitOverride());

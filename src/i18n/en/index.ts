@@ -1,9 +1,11 @@
 import { core } from './core';
+import { teacher } from './teacher';
+import { tutorial } from './tutorial';
 
 /**
  * The English catalog: one file per area of the tool, merged here. A translation is a catalog with
  * the same keys (see ../messages.ts); a missing key falls back to English.
  */
-export const en = { ...core } as const;
+export const en = { ...core, ...tutorial, ...teacher } as const;
 
 export type MessageKey = keyof typeof en;
