@@ -1,0 +1,13 @@
+import { Controller, Logger } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+
+@Controller()
+export class MathController {
+  private readonly logger = new Logger(MathController.name);
+
+  @MessagePattern({ cmd: 'sum' })
+  sum(@Payload() numbers: number[]) {
+    const total = numbers.reduce((acc, n) => acc + n, 0);
+    this.logger.log(`sum of [${numbers.join(', ')}] = ${total}`);
+  }
+}
