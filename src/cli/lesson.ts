@@ -1,17 +1,22 @@
 import type { Command } from 'commander';
+import { t } from '../i18n/messages';
+import { renderMarkdown } from '../ui/markdown';
+import { readingWidth, showPaged } from '../ui/pager';
+import { colorEnabled } from '../ui/style';
 import type { CommandContext } from './context';
 import type { CommandResult } from './main';
 
 export function registerLesson(program: Command, ctx: CommandContext, _result: CommandResult): void {
   program
     .command('lesson <id>')
-    .description('print a lesson')
+    .description('show a lesson: rendered and paged in a terminal, plain text when piped')
     .option('--lang <lang>', 'language of the lesson (en, uk)')
-    .addHelpText('after', '\nExample:\n  $ learn-nest-micro lesson tcp-basics | less')
-    .action((id: string) => {
+    .addHelpText('after', '\nExample:\n  $ learn-nest-micro lesson tcp-basics\n  $ learn-nest-micro lesson tcp-basics > tcp-basics.txt')
+    .action(async (id: string) => {
       const lesson = ctx.catalog.lesson(id);
-      ctx.out(lesson.text().trimEnd());
-      ctx.out();
-      ctx.out(ctx.style.dim(`Next: learn-nest-micro scaffold ${lesson.meta.exercises[0]}`));
+      const exercise = lesson.meta.exercises[0];
+      const next = lesson.hasQuiz() ? t('lesson.next', { id: exercise, lesson: lesson.id }) : t('lesson.nextNoQuiz', { id: exercise });
+      const text = renderMarkdown(lesson.text(), { width: readingWidth(), color: colorEnabled() });
+      await showPaged(`${text}\n${ctx.style.dim(next)}\n`);
     });
 }

@@ -33,4 +33,8 @@ export const tutorial = {
   'doctor.ports.ok': 'Free ports: got 127.0.0.1:{port} and connected to it',
   'doctor.ports.broken': 'Cannot listen on and connect to a free port on this machine: {reason}',
   'doctor.ports.fix': 'Allow programs to listen on 127.0.0.1 (a firewall or sandbox may block it) and make `localhost` resolve to 127.0.0.1 or ::1.',
+
+  'pager.more': ' {percent}%  space: next page · enter: next line · q: quit ',
+  'lesson.next': 'Next: `learn-nest-micro scaffold {id}` writes the exercise, `learn-nest-micro quiz {lesson}` tests what you read.',
+  'lesson.nextNoQuiz': 'Next: `learn-nest-micro scaffold {id}` writes the exercise.',
 } as const;
