@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError } from '../errors';
 import { setLanguage, t } from '../i18n/messages';
+import { isPromptExit } from '../ui/prompts';
 import { CommandContext } from './context';
 import { registerCheck } from './check';
 import { registerDev } from './dev';
@@ -8,6 +9,7 @@ import { registerDoctor } from './doctor';
 import { registerHint } from './hint';
 import { registerLesson } from './lesson';
 import { registerList } from './list';
+import { registerQuiz } from './quiz';
 import { registerReset } from './reset';
 import { registerRun } from './run';
 import { registerScaffold } from './scaffold';
@@ -31,7 +33,7 @@ export function buildProgram(ctx: CommandContext, result: CommandResult): Comman
     .showSuggestionAfterError(true)
     .exitOverride()
     .addHelpText('after', '\nExample:\n  $ learn-nest-micro start\n  $ learn-nest-micro scaffold tcp-basics && learn-nest-micro check tcp-basics');
-  for (const register of [registerStart, registerList, registerLesson, registerScaffold, registerCheck, registerHint, registerSolution, registerReset, registerRun, registerDoctor, registerDev]) {
+  for (const register of [registerStart, registerList, registerLesson, registerScaffold, registerCheck, registerHint, registerSolution, registerReset, registerRun, registerQuiz, registerDoctor, registerDev]) {
     register(program, ctx, result);
   }
   program.commands.forEach((c) => c.exitOverride());
@@ -49,6 +51,8 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? ExitCode.pass : ExitCode.usage;
     }
+    // Ctrl-C at a prompt: leave quietly, as a signal would.
+    if (isPromptExit(error)) return 130;
     if (error instanceof UserError) {
       process.stderr.write(ctx.style.red(error.message) + '\n');
       if (error.options.hint) process.stderr.write(error.options.hint + '\n');

@@ -37,4 +37,15 @@ export const tutorial = {
   'pager.more': ' {percent}%  space: next page · enter: next line · q: quit ',
   'lesson.next': 'Next: `learn-nest-micro scaffold {id}` writes the exercise, `learn-nest-micro quiz {lesson}` tests what you read.',
   'lesson.nextNoQuiz': 'Next: `learn-nest-micro scaffold {id}` writes the exercise.',
+
+  'quiz.header': 'Quiz: {title} (questions: {count})',
+  'quiz.questionOf': '[{n}/{total}]',
+  'quiz.multipleHint': '(choose every right answer)',
+  'quiz.correct': 'Correct.',
+  'quiz.wrong': 'Not quite. The answer: {answer}',
+  'quiz.score': 'You got {correct} of {total} right.',
+  'quiz.saved': 'Your score is kept in the workspace {dir}.',
+  'quiz.none': 'The lesson {id} has no quiz.',
+  'quiz.plainHeader': 'Quiz of {id} (questions: {count})',
+  'quiz.plainFooter': 'Run `learn-nest-micro quiz {id}` in a terminal to answer them.',
 } as const;
