@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// Benchmark: median wall time of `learn-nest-micro check tcp-basics` on the reference solution, beside
+// the floor measured in the same run: the same two services precompiled with tsc and started with
+// plain node, readiness polled the same way, and the same requests (TCP sum, HTTP sum), then killed.
+// Usage: npm run bench [-- --runs N]
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync } = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const bin = path.join(root, 'bin', 'learn-nest-micro.js');
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 7;
+const id = 'tcp-basics';
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${Math.round(x)} ms`;
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: 'localhost', autoSelectFamily: true });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+async function waitPort(port) {
+  while (!(await portOpen(port))) await new Promise((r) => setTimeout(r, 25));
+}
+
+function timeCommand(args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
+  return { elapsed, status: r.status, output: r.stdout + r.stderr };
+}
+
+// The floor: what any grader must at least do. Runs in a fresh node process, like a check does.
+const floorScript = `
+const { spawn } = require('node:child_process');
+const net = require('node:net');
+const [outDir, mathPort, gatewayPort] = process.argv.slice(1);
+const env = { ...process.env, MATH_PORT: mathPort, GATEWAY_PORT: gatewayPort, NO_COLOR: '1' };
+const children = ['math-service/main.js', 'gateway/main.js'].map((entry) => spawn(process.execPath, [entry], { cwd: outDir, env, stdio: 'ignore' }));
+const portOpen = (port) => new Promise((resolve) => { const s = net.connect({ port, host: 'localhost', autoSelectFamily: true }); s.once('connect', () => (s.destroy(), resolve(true))); s.once('error', () => (s.destroy(), resolve(false))); });
+const waitPort = async (port) => { while (!(await portOpen(port))) await new Promise((r) => setTimeout(r, 25)); };
+(async () => {
+  const clientLib = import('@nestjs/microservices');
+  await Promise.all([waitPort(Number(mathPort)), waitPort(Number(gatewayPort))]);
+  const { ClientProxyFactory, Transport } = await clientLib;
+  const { firstValueFrom } = await import('rxjs');
+  const client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: 'localhost', port: Number(mathPort) } });
+  for (const numbers of [[1, 2, 3], [], [10, -4, 0.5]]) await firstValueFrom(client.send({ cmd: 'sum' }, numbers));
+  for (const q of ['1,2,3', '5']) await (await fetch('http://localhost:' + gatewayPort + '/math/sum?numbers=' + q)).text();
+  client.close();
+  for (const c of children) c.kill('SIGKILL');
+})().catch((e) => { console.error(e); for (const c of children) c.kill('SIGKILL'); process.exit(1); });
+`;
+
+(async () => {
+  const ws = mkdtempSync(path.join(os.tmpdir(), 'lnm-bench-'));
+  try {
+    const scaffold = timeCommand([bin, 'scaffold', id, '--dir', ws]);
+    if (scaffold.status !== 0) throw new Error(scaffold.output);
+    cpSync(path.join(root, 'solutions', id), path.join(ws, id), { recursive: true });
+
+    // Precompile the same solution for the floor, inside the workspace so node_modules resolve.
+    const outDir = path.join(ws, 'floor-build');
+    const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ws, 'tsconfig.json'), '--noEmit', 'false', '--outDir', outDir, '--rootDir', path.join(ws, id)], { encoding: 'utf8' });
+    if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+    const floorFile = path.join(ws, 'floor.js');
+    writeFileSync(floorFile, floorScript);
+
+    // Warm-up: fills the type-check cache and the OS file cache for both.
+    const warm = timeCommand([bin, 'check', id, '--dir', ws]);
+    if (warm.status !== 0) throw new Error(`the reference solution does not pass:\n${warm.output}`);
+    const checks = [];
+    const floors = [];
+    for (let i = 0; i < runs; i++) {
+      const [mathPort, gatewayPort] = [await freePort(), await freePort()];
+      const floor = timeCommand([floorFile, outDir, String(mathPort), String(gatewayPort)]);
+      if (floor.status !== 0) throw new Error(`floor failed:\n${floor.output}`);
+      floors.push(floor.elapsed);
+      const check = timeCommand([bin, 'check', id, '--dir', ws]);
+      if (check.status !== 0) throw new Error(`check failed:\n${check.output}`);
+      checks.push(check.elapsed);
+    }
+    const cold = (() => {
+      // A changed file: the type check is not cached.
+      const f = path.join(ws, id, 'math-service', 'main.ts');
+      writeFileSync(f, readFileSync(f, 'utf8') + `\n// bench ${Date.now()}\n`);
+      return timeCommand([bin, 'check', id, '--dir', ws]).elapsed;
+    })();
+    const m = median(checks);
+    const f = median(floors);
+    console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, node ${process.version}`);
+    console.log(`check ${id} (reference solution), ${runs} runs: median ${ms(m)}  [${checks.map(ms).join(', ')}]`);
+    console.log(`floor (tsc-precompiled, plain node, same requests):   median ${ms(f)}  [${floors.map(ms).join(', ')}]`);
+    console.log(`ratio check/floor: ${(m / f).toFixed(2)} (target <= 2.0)`);
+    console.log(`check after an edit (type check not cached): ${ms(cold)}`);
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+})().catch((error) => {
+  console.error(error.message ?? error);
+  process.exit(1);
+});
