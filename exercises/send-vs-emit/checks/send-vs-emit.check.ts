@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { test } from 'vitest';
-import { eventually, fail, http, logs, mistake, send, source, tcpClient, type HttpResult } from 'learn-nest-micro/harness';
+import { afterAll, test } from 'vitest';
+import { eventually, fail, http, logs, mistake, pid, send, source, tcpClient, type HttpResult } from 'learn-nest-micro/harness';
 
 interface Order {
   orderId: string;
@@ -72,6 +72,29 @@ const reservationsOf = (s: Snapshot, o: Order) => s.reservations.filter((r) => r
 const notificationsOf = (s: Snapshot, o: Order, channel: Notification['channel']) =>
   s.notifications.filter((n) => n.orderId === o.orderId && n.channel === channel);
 
+const CONSUMERS = ['inventory', 'notification'];
+
+async function signalAll(services: string[], signal: 'SIGSTOP' | 'SIGCONT'): Promise<void> {
+  for (const service of services) {
+    const p = await pid(service);
+    if (p) process.kill(p, signal);
+  }
+}
+const pause = (services: string[]) => signalAll(services, 'SIGSTOP');
+const resume = (services: string[]) => signalAll(services, 'SIGCONT');
+// Never leave a consumer frozen, whatever failed.
+afterAll(() => resume(CONSUMERS).catch(() => undefined));
+
+/** The consumers' records once every handler that started has finished (or after 8 s). */
+async function waitUntilFinished(): Promise<Snapshot> {
+  const done = await eventually(async () => {
+    const s = await snapshot();
+    const busy = [...s.reservations, ...s.notifications].some((r) => r.finishedAt == null);
+    return busy ? false : s;
+  }, { timeoutMs: 8000, intervalMs: 150 });
+  return done ?? (await snapshot());
+}
+
 /** Times relative to the moment the order was posted, for the learner to read. */
 function timeline(p: Placed, s: Snapshot): string {
   const at = (t: number | null | undefined) => (t == null ? 'not finished' : `+${t - p.sentAt} ms`);
@@ -97,16 +120,30 @@ test("the consumers answer { cmd: 'stock' } and { cmd: 'notifications' }", async
   if (!notes.ok || !Array.isArray(notes.value)) throw fail("{ cmd: 'notifications' } should reply with the list of notifications sent.", notes);
 });
 
-test("POST /orders answers { status: 'queued' }", async () => {
-  const gateway = http('GATEWAY_PORT', { timeoutMs: 10_000 });
-  placed = await Promise.all(
-    orders.map(async (order) => {
-      const sentAt = Date.now();
-      const res = await gateway.post('/orders', order);
-      return { order, res, sentAt, answeredAt: Date.now() };
-    }),
-  );
-  for (const { res } of placed) {
+test("POST /orders answers { status: 'queued' } while both consumers are paused", async () => {
+  // Causal evidence, not a stopwatch: the consumers are frozen (SIGSTOP) while the orders are
+  // placed. A gateway that waits for them cannot answer until they are resumed.
+  const gateway = http('GATEWAY_PORT', { timeoutMs: 20_000 });
+  await pause(CONSUMERS);
+  let resumedAt = Number.POSITIVE_INFINITY;
+  let pending: Promise<Placed[]>;
+  try {
+    pending = Promise.all(
+      orders.map(async (order) => {
+        const sentAt = Date.now();
+        const res = await gateway.post('/orders', order);
+        return { order, res, sentAt, answeredAt: Date.now() };
+      }),
+    );
+    await Promise.race([pending, new Promise((r) => setTimeout(r, 3000))]);
+  } finally {
+    await resume(CONSUMERS);
+    resumedAt = Date.now();
+  }
+  placed = await pending;
+
+  for (const p of placed) {
+    const { res } = p;
     const body = res.body as { status?: unknown } | undefined;
     if (res.status >= 200 && res.status < 300 && body?.status === 'queued') continue;
     if (res.status >= 500 && sendsTheEvent()) {
@@ -115,6 +152,21 @@ test("POST /orders answers { status: 'queued' }", async () => {
       throw mistake('send-for-event', { sent: res.sent, received: res.received, original: original || undefined });
     }
     throw fail("POST /orders should answer at once with a 2xx status and { status: 'queued' }.", res);
+  }
+
+  const late = placed.filter((p) => p.answeredAt >= resumedAt);
+  if (late.length === 0) return;
+  // Answered only after the consumers were resumed: did the answer wait for their work?
+  const s = await waitUntilFinished();
+  for (const p of late) {
+    const ends = [...reservationsOf(s, p.order), ...notificationsOf(s, p.order, 'email')].map((r) => r.finishedAt);
+    if (!ends.some((end) => end != null && end <= p.answeredAt)) continue;
+    const evidence = {
+      sent: `POST /orders ${JSON.stringify(p.order)} while both consumers were paused`,
+      received: `${p.res.received}, only after they were resumed (${timeline(p, s)})`,
+    };
+    if (sendsTheEvent()) throw mistake('send-for-event', evidence);
+    throw fail('The gateway answered only after a consumer had finished its work: it must not wait for the event to be handled.', evidence);
   }
 });
 
@@ -159,28 +211,8 @@ test('both consumers receive every order_created event', async () => {
   throw fail('Some orders never reached a consumer: every POST /orders must emit its own order_created event.', evidence);
 });
 
-test('the gateway answered before the slow consumers finished their work', async () => {
-  const done = await eventually(async () => {
-    const s = await snapshot();
-    const finished = orders.every(
-      (o) => reservationsOf(s, o).every((r) => r.finishedAt != null) && notificationsOf(s, o, 'email').every((n) => n.finishedAt != null),
-    );
-    return finished ? s : false;
-  }, { timeoutMs: 8000, intervalMs: 150 });
-  const s = done ?? (await snapshot());
-  for (const p of placed) {
-    // Evidence from the consumers' own records: an answer that came before their work ended did not wait for it.
-    const ends = [...reservationsOf(s, p.order), ...notificationsOf(s, p.order, 'email')].map((r) => r.finishedAt);
-    const waited = ends.some((end) => end != null && end <= p.answeredAt);
-    if (!waited) continue;
-    const evidence = { sent: `POST /orders ${JSON.stringify(p.order)}`, received: `${p.res.received} (${timeline(p, s)})` };
-    if (sendsTheEvent()) throw mistake('send-for-event', evidence);
-    throw fail('The gateway answered only after a consumer had finished its work: it must not wait for the event to be handled.', evidence);
-  }
-});
-
 test('each consumer handled each event exactly once', async () => {
-  const s = await snapshot();
+  const s = await waitUntilFinished();
   for (const o of orders) {
     const counts = {
       inventory: reservationsOf(s, o).length,
