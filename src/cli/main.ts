@@ -10,6 +10,7 @@ import { registerHint } from './hint';
 import { registerLesson } from './lesson';
 import { registerList } from './list';
 import { registerQuiz } from './quiz';
+import { registerWatch } from './watch';
 import { registerReset } from './reset';
 import { registerRun } from './run';
 import { registerScaffold } from './scaffold';
@@ -33,7 +34,7 @@ export function buildProgram(ctx: CommandContext, result: CommandResult): Comman
     .showSuggestionAfterError(true)
     .exitOverride()
     .addHelpText('after', '\nExample:\n  $ learn-nest-micro start\n  $ learn-nest-micro scaffold tcp-basics && learn-nest-micro check tcp-basics');
-  for (const register of [registerStart, registerList, registerLesson, registerScaffold, registerCheck, registerHint, registerSolution, registerReset, registerRun, registerQuiz, registerDoctor, registerDev]) {
+  for (const register of [registerStart, registerList, registerLesson, registerScaffold, registerCheck, registerHint, registerSolution, registerReset, registerRun, registerWatch, registerQuiz, registerDoctor, registerDev]) {
     register(program, ctx, result);
   }
   program.commands.forEach((c) => c.exitOverride());

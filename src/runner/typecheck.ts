@@ -62,6 +62,8 @@ export class TypeCheck {
   }
 
   cancel(): void {
+    // Whoever cancels no longer wants the result: its rejection must not go unhandled.
+    this.result.catch(() => undefined);
     this.child?.kill('SIGKILL');
   }
 }

@@ -74,6 +74,17 @@ export class ProgressStore {
   }
 }
 
+/** Counts one check of an exercise: an attempt, its outcome, and the time of the first pass. */
+export function recordCheck(p: ExerciseProgress, status: 'pass' | 'fail' | 'error', at = new Date()): void {
+  p.attempts += 1;
+  p.lastCheckedAt = at.toISOString();
+  p.lastStatus = status;
+  if (status === 'pass') {
+    p.passes += 1;
+    p.passedAt ??= p.lastCheckedAt;
+  }
+}
+
 export function timestamp(date = new Date()): string {
   return date.toISOString().replace(/[:.]/g, '-');
 }

@@ -48,4 +48,16 @@ export const tutorial = {
   'quiz.none': 'The lesson {id} has no quiz.',
   'quiz.plainHeader': 'Quiz of {id} (questions: {count})',
   'quiz.plainFooter': 'Run `learn-nest-micro quiz {id}` in a terminal to answer them.',
+
+  'watch.title': 'Watching {id}',
+  'watch.progress': 'Course',
+  'watch.watching': 'Save a file in {dir} to check it again.',
+  'watch.polling': 'File events do not arrive here ({reason}): checking the folder every {seconds} s instead.',
+  'watch.pollAsked': 'asked with --poll',
+  'watch.checking': 'Checking {id}…',
+  'watch.saved': '(saved: {files})',
+  'watch.errorRetry': 'Fix that, then save a file (or press c) to check again.',
+  'watch.passedNext': 'Passed! Press n to go on to the next lesson: {next} ({title}).',
+  'watch.keys': 'h hint · n next lesson · r reset to the starter · c check now · q quit',
+  'watch.stopped': 'Stopped watching; every service was stopped.',
 } as const;

@@ -1,0 +1,222 @@
+import path from 'node:path';
+import type { ChalkInstance } from 'chalk';
+import type { Catalog, Exercise } from '../catalog/catalog';
+import { UserError } from '../errors';
+import type { CheckResult } from '../grading/check-result';
+import { renderPretty } from '../grading/reporters/pretty';
+import { runCheck } from '../grading/run-check';
+import { t } from '../i18n/messages';
+import { onInterrupt } from '../runner/process-registry';
+import { listenForKeys } from '../ui/keys';
+import { progressBar } from '../ui/progress-bar';
+import { recordCheck, type ProgressStore } from '../workspace/progress-store';
+import { scaffoldExercise } from '../workspace/scaffold';
+import type { Workspace } from '../workspace/workspace';
+import { FileWatcher } from './file-watcher';
+
+export interface WatchOptions {
+  workspace: Workspace;
+  catalog: Catalog;
+  exercise: Exercise;
+  store: ProgressStore;
+  style: ChalkInstance;
+  /** Where the screen goes (stdout). */
+  write: (text: string) => void;
+  /** A terminal: redraw the screen and take single keys. Otherwise the results are appended as they come. */
+  interactive: boolean;
+  /** The next hint as text to show; throws UserError when none may be shown. */
+  hint: (exercise: Exercise) => Promise<string>;
+  /** Scan the folder instead of relying on file events. */
+  poll?: boolean;
+  timeoutSeconds?: number;
+}
+
+type View = { kind: 'starting' } | { kind: 'checking'; files: string[] } | { kind: 'result'; result: CheckResult } | { kind: 'error'; message: string; hint?: string };
+
+const CLEAR = '\u001b[2J\u001b[3J\u001b[H';
+
+/**
+ * Rustlings-style watch mode for one exercise at a time: every save re-checks it (a newer save
+ * cancels a check still running), the screen shows the result and the course's progress, and single
+ * keys ask for a hint, move on, reset or quit. Resolves when the learner quits with q.
+ */
+export class WatchSession {
+  private exercise: Exercise;
+  private watcher?: FileWatcher;
+  private view: View = { kind: 'starting' };
+  private notes: string[] = [];
+  private pollingReason?: string;
+  private generation = 0;
+  private controller?: AbortController;
+  private running?: Promise<void>;
+  private stopKeys?: () => void;
+  private finish?: () => void;
+
+  constructor(private readonly options: WatchOptions) {
+    this.exercise = options.exercise;
+  }
+
+  async run(): Promise<void> {
+    const done = new Promise<void>((resolve) => (this.finish = resolve));
+    const stopInterrupt = onInterrupt(async () => {
+      // Ctrl-C: the registry kills every service; stop checking and leave the terminal as it was.
+      this.stopKeys?.();
+      this.watcher?.stop();
+      this.controller?.abort();
+      this.options.write('\n' + t('watch.stopped') + '\n');
+    });
+    if (this.options.interactive) this.stopKeys = listenForKeys((key) => void this.onKey(key));
+    this.watchFolder();
+    void this.recheck([]);
+    try {
+      await done;
+    } finally {
+      stopInterrupt();
+    }
+  }
+
+  private watchFolder(): void {
+    this.watcher?.stop();
+    const watcher = new FileWatcher({ dir: this.options.workspace.exerciseDir(this.exercise.id), poll: this.options.poll });
+    watcher.on('touched', (files: string[]) => {
+      this.view = { kind: 'checking', files };
+      this.render();
+    });
+    watcher.on('change', (files: string[]) => void this.recheck(files));
+    watcher.on('polling', (reason: string) => {
+      this.pollingReason = reason;
+      this.render();
+    });
+    watcher.start();
+    if (this.options.poll) this.pollingReason = t('watch.pollAsked');
+    this.watcher = watcher;
+  }
+
+  /** Starts a check of the current exercise, cancelling (and waiting for the teardown of) one still running. */
+  private async recheck(files: string[], notes: string[] = []): Promise<void> {
+    const generation = ++this.generation;
+    this.controller?.abort();
+    this.notes = notes;
+    this.view = { kind: 'checking', files };
+    this.render();
+    await this.running?.catch(() => undefined);
+    if (generation !== this.generation) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running = this.check(controller.signal, generation);
+    await this.running;
+  }
+
+  private async check(signal: AbortSignal, generation: number): Promise<void> {
+    const exercise = this.exercise;
+    let view: View;
+    try {
+      const result = await runCheck({ workspace: this.options.workspace, exercise, signal, timeoutSeconds: this.options.timeoutSeconds });
+      if (signal.aborted || generation !== this.generation) return;
+      this.options.store.update(exercise.id, (p) => recordCheck(p, result.status));
+      view = { kind: 'result', result };
+    } catch (error) {
+      if (signal.aborted || generation !== this.generation) return;
+      view = error instanceof UserError ? { kind: 'error', message: error.message, hint: error.options.hint } : { kind: 'error', message: String((error as Error)?.stack ?? error) };
+    }
+    this.view = view;
+    this.render();
+  }
+
+  private async onKey(key: string): Promise<void> {
+    switch (key.toLowerCase()) {
+      case 'h':
+        try {
+          this.notes = [await this.options.hint(this.exercise)];
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error;
+          this.notes = [this.options.style.yellow(error.message), ...(error.options.hint ? [error.options.hint] : [])];
+        }
+        this.render();
+        return;
+      case 'n':
+        await this.next();
+        return;
+      case 'r': {
+        const result = scaffoldExercise(this.options.workspace, this.exercise, { force: true });
+        // The watcher sees the restored files and checks them.
+        this.notes = [t('reset.done', { id: this.exercise.id }), ...(result.backup ? [t('scaffold.backup', { dir: result.backup })] : [])];
+        this.render();
+        return;
+      }
+      case 'c':
+      case '\r':
+        void this.recheck([]);
+        return;
+      case 'q':
+        await this.quit();
+        return;
+      default:
+    }
+  }
+
+  private async next(): Promise<void> {
+    const next = this.options.catalog.next(this.exercise);
+    if (!next) {
+      this.notes = [t('check.passedLast')];
+      this.render();
+      return;
+    }
+    this.generation++;
+    this.controller?.abort();
+    await this.running?.catch(() => undefined);
+    const notes: string[] = [];
+    if (!this.options.workspace.has(next.id)) {
+      const result = scaffoldExercise(this.options.workspace, next);
+      notes.push(t('scaffold.written', { id: next.id, dir: result.dir }));
+    }
+    this.options.store.update(next.id, () => undefined);
+    this.exercise = next;
+    this.watchFolder();
+    await this.recheck([], notes);
+  }
+
+  private async quit(): Promise<void> {
+    this.stopKeys?.();
+    this.watcher?.stop();
+    this.generation++;
+    this.controller?.abort();
+    await this.running?.catch(() => undefined);
+    this.options.write(t('watch.stopped') + '\n');
+    this.finish?.();
+  }
+
+  /** The whole screen, redrawn on every change; appended without clearing when not a terminal. */
+  private render(): void {
+    const { style: s, interactive, catalog, store, workspace } = this.options;
+    const exercise = this.exercise;
+    const lines: string[] = [];
+    if (interactive) {
+      const progress = store.read();
+      const passed = catalog.exercises.filter((e) => progress.exercises[e.id]?.passedAt).length;
+      lines.push(`${s.bold(t('watch.title', { id: exercise.id }))} ${s.dim('—')} ${exercise.title}`);
+      lines.push(`${t('watch.progress')} ${progressBar(passed, catalog.exercises.length, s)}`);
+      lines.push(s.dim(t('watch.watching', { dir: workspace.exerciseDir(exercise.id) })));
+      if (this.pollingReason) lines.push(s.yellow(t('watch.polling', { reason: this.pollingReason, seconds: (this.watcher?.pollMs ?? 500) / 1000 })));
+      lines.push('');
+    } else if (this.view.kind === 'starting') return;
+    const view = this.view;
+    if (view.kind === 'starting' || view.kind === 'checking') {
+      const saved = view.kind === 'checking' && view.files.length > 0 ? ' ' + s.dim(t('watch.saved', { files: view.files.map((f) => path.basename(f)).join(', ') })) : '';
+      lines.push(s.cyan(t('watch.checking', { id: exercise.id })) + saved);
+    } else if (view.kind === 'error') {
+      lines.push(s.red(view.message));
+      if (view.hint) lines.push(view.hint);
+      lines.push('', s.dim(t('watch.errorRetry')));
+    } else {
+      lines.push(renderPretty(view.result, s));
+      if (view.result.status === 'pass') {
+        const next = catalog.next(exercise);
+        lines.push('', s.green.bold(next ? t('watch.passedNext', { next: next.id, title: next.title }) : t('check.passedLast')));
+      }
+    }
+    if (this.notes.length > 0) lines.push('', ...this.notes);
+    if (interactive) lines.push('', s.dim(t('watch.keys')));
+    this.options.write((interactive ? CLEAR : '') + lines.join('\n') + '\n');
+  }
+}
