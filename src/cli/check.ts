@@ -7,6 +7,7 @@ import { renderJunit } from '../grading/reporters/junit';
 import { renderPretty } from '../grading/reporters/pretty';
 import { runCheck } from '../grading/run-check';
 import { onInterrupt } from '../runner/process-registry';
+import { resolveAssignment } from '../teacher/assignment';
 import type { CommandContext } from './context';
 import type { CommandResult } from './main';
 
@@ -31,11 +32,12 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
     .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
     .option('--reporter <name>', 'pretty, json or junit', 'pretty')
     .option('--timeout <seconds>', 'hard time limit of the whole check')
+    .option('--assignment <file>', "use this assignment's time limit (default: the workspace's assignment, if it sets one)")
     .addHelpText('after', '\nExit codes: 0 pass, 1 fail, 2 usage or environment error (e.g. a broker is not running).\n\nExample:\n  $ learn-nest-micro check tcp-basics\n  $ learn-nest-micro check tcp-basics --reporter junit > report.xml')
-    .action(async (id: string | undefined, opts: { dir?: string; reporter: string; timeout?: string }) => {
+    .action(async (id: string | undefined, opts: { dir?: string; reporter: string; timeout?: string; assignment?: string }) => {
       const reporter = parseReporter(opts.reporter);
-      const timeoutSeconds = parseTimeout(opts.timeout);
       const workspace = ctx.workspace(opts.dir);
+      const timeoutSeconds = parseTimeout(opts.timeout) ?? resolveAssignment(workspace, opts.assignment)?.assignment.timeoutSeconds;
       const exercise = ctx.exercise(workspace, id);
       ctx.requireScaffolded(workspace, exercise);
       workspace.ensure();

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { t } from '../i18n/messages';
+import { assertHelpAllowed } from '../teacher/assignment';
 import type { CommandContext } from './context';
 import type { CommandResult } from './main';
 
@@ -13,6 +14,7 @@ export function registerHint(program: Command, ctx: CommandContext, _result: Com
     .action((id: string | undefined, opts: { dir?: string; all?: boolean }) => {
       const workspace = ctx.workspace(opts.dir);
       const exercise = ctx.exercise(workspace, id);
+      assertHelpAllowed(workspace, exercise.id, 'hints');
       const hints = exercise.hints();
       workspace.ensure();
       const store = ctx.progress(workspace);

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
 import { UserError } from '../errors';
 import { t } from '../i18n/messages';
+import { assertHelpAllowed } from '../teacher/assignment';
 import { listFiles } from '../workspace/scaffold';
 import type { CommandContext } from './context';
 import type { CommandResult } from './main';
@@ -18,6 +19,7 @@ export function registerSolution(program: Command, ctx: CommandContext, _result:
     .action(async (id: string | undefined, opts: { dir?: string; yes?: boolean }) => {
       const workspace = ctx.workspace(opts.dir);
       const exercise = ctx.exercise(workspace, id);
+      assertHelpAllowed(workspace, exercise.id, 'solutions');
       const store = workspace.exists ? ctx.progress(workspace) : undefined;
       const passed = Boolean(store?.exercise(exercise.id).passedAt);
       if (!passed && !opts.yes) {
