@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
+import { afterAll, test } from 'vitest';
+import { env, exerciseDir, fail, http, mistake, pid, send } from 'learn-nest-micro/harness';
+
+interface Task {
+  id: number;
+  title: string;
+  via: 'http' | 'redis';
+}
+
+const run = randomBytes(3).toString('hex');
+const channel = env('TASKS_CHANNEL');
+const patterns = { add: `${channel}.add_task`, list: `${channel}.list_tasks`, whoami: `${channel}.whoami` };
+let client: ClientProxy | undefined;
+let httpPid: number | undefined;
+let redisPid: number | undefined;
+
+/** A Nest Redis client, as another service would use, connected to the same Redis server. */
+async function redisClient(): Promise<ClientProxy> {
+  if (!client) {
+    const url = new URL(env('REDIS_URL'));
+    client = ClientProxyFactory.create({ transport: Transport.REDIS, options: { host: url.hostname, port: Number(url.port || 6379) } });
+    await client.connect();
+  }
+  return client;
+}
+afterAll(async () => {
+  await client?.close();
+});
+
+/** A file's text without comments, so that a TODO naming an API does not count as calling it. */
+function code(relPath: string): string {
+  try {
+    return readFileSync(path.join(exerciseDir(), relPath), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  } catch {
+    return '';
+  }
+}
+
+function appSources(): string[] {
+  try {
+    return readdirSync(path.join(exerciseDir(), 'app'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => code(path.join('app', f)));
+  } catch {
+    return [];
+  }
+}
+
+const titles = (tasks: unknown): string[] => (Array.isArray(tasks) ? tasks.map((t) => (t as Task).title) : []);
+
+test('GET /whoami answers over HTTP on HTTP_PORT', async () => {
+  const res = await http('HTTP_PORT').get('/whoami');
+  const body = res.body as { pid?: unknown } | undefined;
+  if (res.status !== 200 || typeof body?.pid !== 'number') throw fail('GET /whoami should answer 200 { pid: <the process id> }.', res);
+  httpPid = body.pid;
+});
+
+test('the app answers <TASKS_CHANNEL>.whoami through Redis', async () => {
+  const r = await send<{ pid: number }>(await redisClient(), patterns.whoami, {});
+  if (r.ok && typeof r.value?.pid === 'number') {
+    redisPid = r.value.pid;
+    return;
+  }
+  if (r.ok) throw fail(`${patterns.whoami} should reply with { pid: process.pid }.`, r);
+  const main = code('app/main.ts');
+  if (!/connectMicroservice\s*(<[^>]*>)?\s*\(/.test(main)) {
+    throw fail('Nobody answers through Redis: connect a Redis microservice to the app with app.connectMicroservice(...) in app/main.ts.', r);
+  }
+  if (!/startAllMicroservices\s*\(/.test(main)) throw mistake('start-all-microservices-forgotten', r);
+  if (!/Transport\s*\.\s*REDIS/.test(main)) throw fail('The connected microservice should use Transport.REDIS.', r);
+  if (!/TASK_PATTERNS\s*\.\s*whoami/.test(code('app/tasks.messages.controller.ts'))) {
+    throw fail('Nobody answers the whoami pattern: decorate the handler with @MessagePattern(TASK_PATTERNS.whoami), and register TasksMessagesController in AppModule.', r);
+  }
+  throw fail(`${patterns.whoami} got no reply through Redis.`, r);
+});
+
+test('HTTP and Redis are answered by one and the same process', async () => {
+  const appPid = await pid('app');
+  if (httpPid !== appPid || redisPid !== appPid) {
+    throw fail('GET /whoami and the whoami pattern should both report the pid of the one app process the checker started.', {
+      sent: `GET /whoami, ${patterns.whoami}`,
+      received: `HTTP says pid ${httpPid}, Redis says pid ${redisPid}, the app process is ${appPid}`,
+    });
+  }
+});
+
+test('a task added over HTTP is listed through Redis', async () => {
+  const title = `http-${run}`;
+  const added = await http('HTTP_PORT').post('/tasks', { title });
+  if (added.status !== 201 || (added.body as Task | undefined)?.title !== title) throw fail('POST /tasks should answer 201 with the new task.', added);
+  const listed = await send<Task[]>(await redisClient(), patterns.list, {});
+  if (listed.ok && titles(listed.value).includes(title)) return;
+  const evidence = { sent: `POST /tasks ${JSON.stringify({ title })}, then ${patterns.list}`, received: listed.received };
+  if (!listed.ok) throw fail(`${patterns.list} got no reply: decorate the list handler with @MessagePattern(TASK_PATTERNS.list).`, listed);
+  const providedTwice = appSources().filter((s) => /providers\s*:\s*\[[^\]]*\bTasksService\b/.test(s)).length > 1;
+  if (providedTwice) throw mistake('provider-not-shared', evidence);
+  throw fail(`${patterns.list} should reply with every task, including the one just added over HTTP: both controllers must use the same TasksService.`, evidence);
+});
+
+test('a task added through Redis is listed over HTTP', async () => {
+  const title = `redis-${run}`;
+  const added = await send<Task>(await redisClient(), patterns.add, { title });
+  if (!added.ok || added.value?.title !== title) throw fail(`${patterns.add} should reply with the new task.`, added);
+  const listed = await http('HTTP_PORT').get('/tasks');
+  if (listed.status === 200 && titles(listed.body).includes(title)) return;
+  throw fail('GET /tasks should list the task just added through Redis: both controllers must use the same TasksService.', {
+    sent: `${patterns.add} ${JSON.stringify({ title })}, then GET /tasks`,
+    received: listed.received,
+  });
+});
+
+test('the global TrimPipe applies over HTTP and through Redis', async () => {
+  const overHttp = await http('HTTP_PORT').post('/tasks', { title: `  padded-http-${run}  ` });
+  if ((overHttp.body as Task | undefined)?.title !== `padded-http-${run}`) {
+    throw fail('POST /tasks should store the title trimmed: keep app.useGlobalPipes(new TrimPipe()) in app/main.ts.', overHttp);
+  }
+  const overRedis = await send<Task>(await redisClient(), patterns.add, { title: `  padded-redis-${run}  ` });
+  if (overRedis.ok && overRedis.value?.title === `padded-redis-${run}`) return;
+  const main = code('app/main.ts');
+  const connectAt = main.search(/connectMicroservice\s*(<[^>]*>)?\s*\(/);
+  const pipesAt = main.search(/useGlobalPipes\s*\(/);
+  if (overRedis.ok && !/inheritAppConfig\s*:\s*true/.test(main)) throw mistake('inherit-app-config-missing', overRedis);
+  if (overRedis.ok && connectAt >= 0 && pipesAt > connectAt) throw mistake('global-pipe-after-connect', overRedis);
+  throw fail(`${patterns.add} with a padded title should store it trimmed, like POST /tasks does.`, overRedis);
+});
