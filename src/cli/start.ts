@@ -1,29 +1,65 @@
 import type { Command } from 'commander';
 import { t } from '../i18n/messages';
+import { onInterrupt } from '../runner/process-registry';
+import { StartMenu } from '../tutorial/start-menu';
+import { interactive, isPromptExit } from '../ui/prompts';
+import { colorEnabled } from '../ui/style';
+import type { Workspace } from '../workspace/workspace';
 import type { CommandContext } from './context';
+import { runInProcess } from './in-process';
 import type { CommandResult } from './main';
 import { courseOverview } from './list';
 
-export function registerStart(program: Command, ctx: CommandContext, _result: CommandResult): void {
+export function registerStart(program: Command, ctx: CommandContext, result: CommandResult): void {
   program
     .command('start')
-    .description('begin or resume the course')
+    .description('the course: a menu of the lessons with your progress, each lesson with its exercise, watch, hints, quiz and solution')
     .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
     .option('--lang <lang>', 'language of lessons and messages (en, uk)')
-    .addHelpText('after', '\nExample:\n  $ npx learn-nest-micro start')
-    .action((opts: { dir?: string }) => {
+    .addHelpText('after', '\nNot in a terminal (piped, CI): prints the course and where to begin, and exits.\n\nExample:\n  $ npx learn-nest-micro start')
+    .action(async (opts: { dir?: string }) => {
       const workspace = ctx.workspace(opts.dir);
-      const progress = workspace.exists ? ctx.progress(workspace).read() : { version: 1 as const, exercises: {} };
-      const overview = courseOverview(ctx.catalog, progress, (id) => workspace.has(id));
-      ctx.out(ctx.style.bold(t('start.intro')));
-      ctx.out(t('start.workspace', { dir: workspace.root }));
-      ctx.out();
-      for (const lesson of overview) {
-        const status = lesson.exercises.every((e) => e.status === 'passed') ? ctx.style.green('✓') : lesson.exercises.some((e) => e.status !== 'not-started') ? ctx.style.yellow('…') : ' ';
-        ctx.out(` ${status} ${String(lesson.order).padStart(2)}. ${lesson.id.padEnd(16)} ${lesson.summary}`);
+      if (!interactive()) {
+        printOverview(ctx, workspace);
+        return;
       }
-      const next = overview.find((l) => l.exercises.some((e) => e.status !== 'passed')) ?? overview[0];
-      ctx.out();
-      if (next) ctx.out(t('start.begin', { id: next.id }));
+      const stopInterrupt = onInterrupt(() => {
+        process.stdout.write('\n' + t('menu.interrupted') + '\n');
+      });
+      const menu = new StartMenu({
+        catalog: ctx.catalog,
+        workspace,
+        style: ctx.style,
+        color: colorEnabled(),
+        out: (text) => ctx.out(text),
+        progress: () => (workspace.exists ? ctx.progress(workspace).read() : { version: 1 as const, exercises: {} }),
+        run: (args) => runInProcess(args),
+      });
+      try {
+        await menu.run();
+      } catch (error) {
+        if (!isPromptExit(error)) throw error;
+        ctx.out(t('menu.interrupted'));
+        result.exitCode = 130;
+      } finally {
+        stopInterrupt();
+      }
     });
+}
+
+/** The plain overview for a pipe or CI: the lessons with their status, and where to begin. */
+function printOverview(ctx: CommandContext, workspace: Workspace): void {
+  const progress = workspace.exists ? ctx.progress(workspace).read() : { version: 1 as const, exercises: {} };
+  const overview = courseOverview(ctx.catalog, progress, (id) => workspace.has(id));
+  ctx.out(ctx.style.bold(t('start.intro')));
+  ctx.out(t('start.workspace', { dir: workspace.root }));
+  ctx.out();
+  for (const lesson of overview) {
+    const status = lesson.exercises.every((e) => e.status === 'passed') ? ctx.style.green('✓') : lesson.exercises.some((e) => e.status !== 'not-started') ? ctx.style.yellow('…') : ' ';
+    ctx.out(` ${status} ${String(lesson.order).padStart(2)}. ${lesson.id.padEnd(16)} ${lesson.summary}`);
+  }
+  const next = overview.find((l) => l.exercises.some((e) => e.status !== 'passed')) ?? overview[0];
+  ctx.out();
+  if (next) ctx.out(t('start.begin', { id: next.id }));
+  ctx.out(ctx.style.dim(t('start.interactiveHint')));
 }
