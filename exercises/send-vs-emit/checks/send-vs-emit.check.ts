@@ -176,7 +176,7 @@ test('both consumers receive every order_created event', async () => {
   const seen = await eventually(async () => {
     const s = await snapshot();
     return complete(s) ? s : false;
-  }, { timeoutMs: 5000, intervalMs: 100 });
+  }, { timeoutMs: 8000, intervalMs: 100 });
   if (seen) return;
 
   const s = await snapshot();
@@ -184,13 +184,13 @@ test('both consumers receive every order_created event', async () => {
   const emailGot = orders.some((o) => notificationsOf(s, o, 'email').length > 0);
   const pushGot = orders.some((o) => notificationsOf(s, o, 'push').length > 0);
   const evidence = {
-    sent: `POST /orders x${orders.length}, then waited 5 s`,
+    sent: `POST /orders x${orders.length}, then waited 8 s`,
     received: `inventory reserved: [${s.reservations.map((r) => r.orderId).join(', ')}]; notifications: [${s.notifications.map((n) => `${n.channel}:${n.orderId}`).join(', ')}]`,
   };
 
   if (!inventoryGot && !emailGot && !pushGot) {
     if (sendsTheEvent()) throw mistake('send-not-subscribed', evidence);
-    throw fail("Neither consumer received 'order_created' within 5 s: POST /orders must emit the event (with the order as its payload) to both services.", evidence);
+    throw fail("Neither consumer received 'order_created' within 8 s: POST /orders must emit the event (with the order as its payload) to both services.", evidence);
   }
   const silent = !inventoryGot ? 'inventory' : !emailGot && !pushGot ? 'notification' : undefined;
   if (silent) {
