@@ -1,0 +1,90 @@
+import { copyFileSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { Catalog } from '../../src/catalog/catalog';
+import { listFiles } from '../../src/workspace/scaffold';
+import { cli, fixtureContent, tempDir } from '../support/cli';
+import { Terminal } from '../support/terminal';
+
+const terminals: Terminal[] = [];
+afterAll(() => {
+  for (const t of terminals) t.close();
+});
+
+function terminal(...args: ConstructorParameters<typeof Terminal>): Terminal {
+  const t = new Terminal(...args);
+  terminals.push(t);
+  return t;
+}
+
+/** A closed loopback port: a broker URL that nothing answers. */
+const unreachable = 'amqp://guest:guest@127.0.0.1:1';
+
+describe('start, in a terminal', () => {
+  test('the menu lists the five lessons; Enter opens a lesson and its text shows; scaffolding from the menu writes the files; Ctrl-C leaves', async () => {
+    const catalog = new Catalog();
+    const five = ['tcp-basics', 'send-vs-emit', 'hybrid-app', 'rmq-ack', 'grpc-streams'];
+    const ws = tempDir();
+    const term = terminal(['start'], { cwd: ws, env: { RABBITMQ_URL: unreachable } });
+
+    const menu = await term.waitFor('Pick a lesson');
+    for (const id of five) expect(menu, id).toContain(catalog.lesson(id).title);
+    expect(menu).toMatch(/RabbitMQ: acknowledge after the work.*needs RabbitMQ: not reachable/);
+
+    // The cursor starts on the first lesson: Enter opens it in the pager.
+    const first = catalog.lesson('tcp-basics');
+    const heading = /^# (.+)$/m.exec(first.text())![1].replace(/[`*_]/g, '');
+    term.press('Enter');
+    await term.waitFor(heading);
+    term.press('q');
+    await term.waitFor('what next?');
+
+    // The first action of a lesson not yet started is to get its exercise.
+    term.press('Enter');
+    await term.waitFor(/Files to edit:[\s\S]*what next\?/);
+    const exercise = catalog.exercise('tcp-basics');
+    expect(listFiles(path.join(ws, 'tcp-basics'))).toEqual(listFiles(exercise.starterDir));
+
+    term.press('C-c');
+    expect(await term.exitCode()).toBe(130);
+    await term.noProcessLeft();
+  });
+});
+
+describe('watch, in a terminal', () => {
+  test('a save re-checks the exercise and shows the pass; q leaves with no process behind', async () => {
+    const ws = tempDir();
+    expect((await cli(['scaffold', 'echo', '--dir', ws], { content: 'fixture' })).exitCode).toBe(0);
+    const term = terminal(['watch', 'echo'], { cwd: ws, content: 'fixture' });
+
+    // The starter is checked first and fails; then the solution is saved over it.
+    await term.waitFor(/FAIL echo/, 240_000);
+    expect(term.screen()).toMatch(/h hint · n next lesson · r reset/);
+    copyFileSync(path.join(fixtureContent, 'solutions', 'echo', 'main.ts'), path.join(ws, 'echo', 'main.ts'));
+    const passed = await term.waitFor(/PASS echo/, 240_000);
+    expect(passed).toContain('Press n to go on to the next lesson: echo-twice');
+    expect(passed).toMatch(/Course \[[█░]+\] 1\/\d/);
+
+    term.press('q');
+    expect(await term.exitCode()).toBe(0);
+    await term.noProcessLeft();
+    const progress = JSON.parse(readFileSync(path.join(ws, '.learn-nest-micro', 'progress.json'), 'utf8'));
+    expect(progress.exercises.echo.passedAt).toBeTruthy();
+  }, 600_000);
+
+  test('Ctrl-C while a check has services running leaves no process behind', async () => {
+    const ws = tempDir();
+    expect((await cli(['scaffold', 'echo', '--dir', ws], { content: 'fixture' })).exitCode).toBe(0);
+    const term = terminal(['watch', 'echo'], { cwd: ws, content: 'fixture' });
+    await term.waitFor('Checking echo');
+    // Wait until the learner's service is running under the check.
+    const deadline = Date.now() + 120_000;
+    while (!term.processesLeft().some((p) => p.includes('ts-node'))) {
+      if (Date.now() > deadline) throw new Error(`no service started; the terminal shows:\n${term.screen()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    term.press('C-c');
+    expect(await term.exitCode()).toBe(130);
+    await term.noProcessLeft();
+  }, 300_000);
+});
