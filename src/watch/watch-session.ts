@@ -51,6 +51,7 @@ export class WatchSession {
   private running?: Promise<void>;
   private stopKeys?: () => void;
   private finish?: () => void;
+  private lastWritten?: string;
 
   constructor(private readonly options: WatchOptions) {
     this.exercise = options.exercise;
@@ -217,6 +218,10 @@ export class WatchSession {
     }
     if (this.notes.length > 0) lines.push('', ...this.notes);
     if (interactive) lines.push('', s.dim(t('watch.keys')));
-    this.options.write((interactive ? CLEAR : '') + lines.join('\n') + '\n');
+    const text = lines.join('\n') + '\n';
+    // Appended output must not repeat itself (a save is announced, then its check starts).
+    if (!interactive && text === this.lastWritten) return;
+    this.lastWritten = text;
+    this.options.write((interactive ? CLEAR : '') + text);
   }
 }
