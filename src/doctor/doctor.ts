@@ -231,7 +231,7 @@ async function checkPorts(): Promise<Finding> {
       server!.once('error', reject);
       server!.listen(port, '127.0.0.1', resolve);
     });
-    if (!(await portAccepts(port, 'localhost', 1000))) throw new Error(`nothing answered on localhost:${port}`);
+    if (!(await portAccepts(port, 'localhost', 1000))) throw new Error(t('doctor.ports.noAnswer', { port }));
     return { area: 'ports', name: 'ports', status: 'ok', message: t('doctor.ports.ok', { port }) };
   } catch (error) {
     return { area: 'ports', name: 'ports', status: 'problem', message: t('doctor.ports.broken', { reason: firstLine(error) }), fix };

@@ -23,6 +23,8 @@ export interface LessonLine {
   status: LessonStatus;
   /** Brokers the lesson needs that did not answer. */
   unreachable: BrokerName[];
+  /** The last quiz score, if the quiz was taken. */
+  quiz?: { correct: number; total: number };
 }
 
 export interface TutorialOptions {
@@ -63,7 +65,7 @@ export function lessonLines(catalog: Catalog, workspace: Workspace, progress: Pr
     const passed = ids.filter((id) => progress.exercises[id]?.passedAt);
     const started = ids.some((id) => workspace.has(id) || (progress.exercises[id]?.attempts ?? 0) > 0);
     const status: LessonStatus = ids.length > 0 && passed.length === ids.length ? 'passed' : passed.length > 0 || started ? 'in-progress' : 'not-started';
-    return { lesson, status, unreachable: brokersOf(catalog, lesson).filter((b) => !up.has(b)) };
+    return { lesson, status, unreachable: brokersOf(catalog, lesson).filter((b) => !up.has(b)), quiz: progress.exercises[lesson.id]?.quiz };
   });
 }
 
@@ -118,7 +120,8 @@ export class StartMenu {
     const mark = line.status === 'passed' ? s.green('✓') : line.status === 'in-progress' ? s.yellow('…') : ' ';
     const status = line.status === 'passed' ? s.green(t('list.status.passed')) : line.status === 'in-progress' ? s.yellow(t('list.status.inProgress')) : s.dim(t('list.status.notStarted'));
     const needs = line.unreachable.length > 0 ? ' ' + s.red(t('menu.brokerDown', { brokers: line.unreachable.map((b) => brokerLabels[b]).join(', ') })) : '';
-    return `${mark} ${String(line.lesson.meta.order).padStart(2)}. ${line.lesson.title} ${s.dim('·')} ${status}${needs}`;
+    const quiz = line.quiz ? ` ${s.dim('·')} ${t('menu.quizScore', { correct: line.quiz.correct, total: line.quiz.total })}` : '';
+    return `${mark} ${String(line.lesson.meta.order).padStart(2)}. ${line.lesson.title} ${s.dim('·')} ${status}${quiz}${needs}`;
   }
 
   /** Shows the lesson, then its actions until "back" (undefined) or "next lesson" (that lesson). */

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { readdirSync, statSync, watch as fsWatch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { t } from '../i18n/messages';
 
 /** Editor droppings and folders that are never the learner's code. */
 const IGNORED = /(^|[\\/])(node_modules|\.git|\.learn-nest-micro)([\\/]|$)|~$|\.sw[a-z]$|(^|[\\/])4913$|(^|[\\/])\.#|\.DS_Store$/;
@@ -140,7 +141,7 @@ export class FileWatcher extends EventEmitter {
       // A scan later (the event loop has read any pending event since) and still none: events do not arrive here.
       const files = [...new Set([...this.unconfirmed.files, ...changed])];
       this.unconfirmed = undefined;
-      this.fallBack('no file events arrived for a change on disk');
+      this.fallBack(t('watch.noEvents'));
       this.saved(files);
       return;
     }

@@ -32,6 +32,7 @@ export const tutorial = {
   'doctor.broker.fix': 'Start it, e.g. {install}\n or point the workspace at yours with {envVar}=<url> or in learn-nest-micro.json.',
   'doctor.ports.ok': 'Free ports: got 127.0.0.1:{port} and connected to it',
   'doctor.ports.broken': 'Cannot listen on and connect to a free port on this machine: {reason}',
+  'doctor.ports.noAnswer': 'nothing answered on localhost:{port}',
   'doctor.ports.fix': 'Allow programs to listen on 127.0.0.1 (a firewall or sandbox may block it) and make `localhost` resolve to 127.0.0.1 or ::1.',
 
   'pager.more': ' {percent}%  space: next page · enter: next line · q: quit ',
@@ -53,6 +54,7 @@ export const tutorial = {
   'watch.progress': 'Course',
   'watch.watching': 'Save a file in {dir} to check it again.',
   'watch.polling': 'File events do not arrive here ({reason}): checking the folder every {seconds} s instead.',
+  'watch.noEvents': 'no file events arrived for a change on disk',
   'watch.pollAsked': 'asked with --poll',
   'watch.checking': 'Checking {id}…',
   'watch.saved': '(saved: {files})',
@@ -62,6 +64,7 @@ export const tutorial = {
   'watch.stopped': 'Stopped watching; every service was stopped.',
 
   'menu.welcomeBack': 'Welcome back. You were working on {id}.',
+  'menu.quizScore': 'quiz {correct}/{total}',
   'menu.pickLesson': 'Pick a lesson',
   'menu.quit': 'Quit (`learn-nest-micro start` brings you back here)',
   'menu.bye': 'See you soon: `learn-nest-micro start` picks up where you left off.',
