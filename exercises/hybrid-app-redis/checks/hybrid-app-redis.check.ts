@@ -53,14 +53,14 @@ function appSources(): string[] {
 const titles = (tasks: unknown): string[] => (Array.isArray(tasks) ? tasks.map((t) => (t as Task).title) : []);
 
 test('GET /whoami answers over HTTP on HTTP_PORT', async () => {
-  const res = await http('HTTP_PORT').get('/whoami');
+  const res = await http('HTTP_PORT', { timeoutMs: 10_000 }).get('/whoami');
   const body = res.body as { pid?: unknown } | undefined;
   if (res.status !== 200 || typeof body?.pid !== 'number') throw fail('GET /whoami should answer 200 { pid: <the process id> }.', res);
   httpPid = body.pid;
 });
 
 test('the app answers <TASKS_CHANNEL>.whoami through Redis', async () => {
-  const r = await send<{ pid: number }>(await redisClient(), patterns.whoami, {});
+  const r = await send<{ pid: number }>(await redisClient(), patterns.whoami, {}, { timeoutMs: 8000 });
   if (r.ok && typeof r.value?.pid === 'number') {
     redisPid = r.value.pid;
     return;
@@ -90,9 +90,9 @@ test('HTTP and Redis are answered by one and the same process', async () => {
 
 test('a task added over HTTP is listed through Redis', async () => {
   const title = `http-${run}`;
-  const added = await http('HTTP_PORT').post('/tasks', { title });
+  const added = await http('HTTP_PORT', { timeoutMs: 10_000 }).post('/tasks', { title });
   if (added.status !== 201 || (added.body as Task | undefined)?.title !== title) throw fail('POST /tasks should answer 201 with the new task.', added);
-  const listed = await send<Task[]>(await redisClient(), patterns.list, {});
+  const listed = await send<Task[]>(await redisClient(), patterns.list, {}, { timeoutMs: 8000 });
   if (listed.ok && titles(listed.value).includes(title)) return;
   const evidence = { sent: `POST /tasks ${JSON.stringify({ title })}, then ${patterns.list}`, received: listed.received };
   if (!listed.ok) throw fail(`${patterns.list} got no reply: decorate the list handler with @MessagePattern(TASK_PATTERNS.list).`, listed);
@@ -103,9 +103,9 @@ test('a task added over HTTP is listed through Redis', async () => {
 
 test('a task added through Redis is listed over HTTP', async () => {
   const title = `redis-${run}`;
-  const added = await send<Task>(await redisClient(), patterns.add, { title });
+  const added = await send<Task>(await redisClient(), patterns.add, { title }, { timeoutMs: 8000 });
   if (!added.ok || added.value?.title !== title) throw fail(`${patterns.add} should reply with the new task.`, added);
-  const listed = await http('HTTP_PORT').get('/tasks');
+  const listed = await http('HTTP_PORT', { timeoutMs: 10_000 }).get('/tasks');
   if (listed.status === 200 && titles(listed.body).includes(title)) return;
   throw fail('GET /tasks should list the task just added through Redis: both controllers must use the same TasksService.', {
     sent: `${patterns.add} ${JSON.stringify({ title })}, then GET /tasks`,
@@ -114,11 +114,11 @@ test('a task added through Redis is listed over HTTP', async () => {
 });
 
 test('the global TrimPipe applies over HTTP and through Redis', async () => {
-  const overHttp = await http('HTTP_PORT').post('/tasks', { title: `  padded-http-${run}  ` });
+  const overHttp = await http('HTTP_PORT', { timeoutMs: 10_000 }).post('/tasks', { title: `  padded-http-${run}  ` });
   if ((overHttp.body as Task | undefined)?.title !== `padded-http-${run}`) {
     throw fail('POST /tasks should store the title trimmed: keep app.useGlobalPipes(new TrimPipe()) in app/main.ts.', overHttp);
   }
-  const overRedis = await send<Task>(await redisClient(), patterns.add, { title: `  padded-redis-${run}  ` });
+  const overRedis = await send<Task>(await redisClient(), patterns.add, { title: `  padded-redis-${run}  ` }, { timeoutMs: 8000 });
   if (overRedis.ok && overRedis.value?.title === `padded-redis-${run}`) return;
   const main = code('app/main.ts');
   const connectAt = main.search(/connectMicroservice\s*(<[^>]*>)?\s*\(/);

@@ -54,13 +54,13 @@ async function connectTcp(): Promise<{ client?: ClientProxy; errorText?: string 
 async function tcpSend<T>(pattern: object, data: unknown) {
   const { client, errorText } = await connectTcp();
   if (!client) throw fail(`Nothing answers on TCP_PORT any more (${errorText}).`, { sent: { pattern, data }, received: errorText });
-  return send<T>(client, pattern, data);
+  return send<T>(client, pattern, data, { timeoutMs: 8000 });
 }
 
 const titles = (tasks: unknown): string[] => (Array.isArray(tasks) ? tasks.map((t) => (t as Task).title) : []);
 
 test('GET /whoami answers over HTTP on HTTP_PORT', async () => {
-  const res = await http('HTTP_PORT').get('/whoami');
+  const res = await http('HTTP_PORT', { timeoutMs: 10_000 }).get('/whoami');
   if (res.status === 0) {
     const inUse = await addressInUse();
     if (inUse) throw mistake('same-port', { sent: res.sent, received: res.received, original: inUse });
@@ -86,7 +86,7 @@ test("{ cmd: 'whoami' } answers over TCP on TCP_PORT", async () => {
     if (!/startAllMicroservices\s*\(/.test(code)) throw mistake('start-all-microservices-forgotten', evidence);
     throw fail('Nothing listens on TCP_PORT: does the connected microservice use Transport.TCP and the port from process.env.TCP_PORT?', evidence);
   }
-  const r = await send<{ pid: number }>(client, { cmd: 'whoami' }, {});
+  const r = await send<{ pid: number }>(client, { cmd: 'whoami' }, {}, { timeoutMs: 8000 });
   if (!r.ok && /no matching message handler/.test(r.errorText)) {
     throw fail("The app has no message handler for { cmd: 'whoami' }: add one to TasksMessagesController (and register that controller in AppModule).", r);
   }
@@ -106,7 +106,7 @@ test('HTTP and TCP are answered by one and the same process', async () => {
 
 test('a task added over HTTP is listed over TCP', async () => {
   const title = `http-${run}`;
-  const added = await http('HTTP_PORT').post('/tasks', { title });
+  const added = await http('HTTP_PORT', { timeoutMs: 10_000 }).post('/tasks', { title });
   if (added.status !== 201 || (added.body as Task | undefined)?.title !== title) throw fail('POST /tasks should answer 201 with the new task.', added);
   const listed = await tcpSend<Task[]>({ cmd: 'list_tasks' }, {});
   if (!listed.ok && /no matching message handler/.test(listed.errorText)) throw fail("The app has no message handler for { cmd: 'list_tasks' }.", listed);
@@ -122,7 +122,7 @@ test('a task added over TCP is listed over HTTP', async () => {
   const added = await tcpSend<Task>({ cmd: 'add_task' }, { title });
   if (!added.ok && /no matching message handler/.test(added.errorText)) throw fail("The app has no message handler for { cmd: 'add_task' }.", added);
   if (!added.ok || added.value?.title !== title) throw fail("{ cmd: 'add_task' } should reply with the new task.", added);
-  const listed = await http('HTTP_PORT').get('/tasks');
+  const listed = await http('HTTP_PORT', { timeoutMs: 10_000 }).get('/tasks');
   if (listed.status === 200 && titles(listed.body).includes(title)) return;
   throw fail('GET /tasks should list the task just added over TCP: both controllers must use the same TasksService.', {
     sent: `{ cmd: 'add_task' } ${JSON.stringify({ title })}, then GET /tasks`,
@@ -131,7 +131,7 @@ test('a task added over TCP is listed over HTTP', async () => {
 });
 
 test('the global TrimPipe applies over HTTP and over TCP', async () => {
-  const overHttp = await http('HTTP_PORT').post('/tasks', { title: `  padded-http-${run}  ` });
+  const overHttp = await http('HTTP_PORT', { timeoutMs: 10_000 }).post('/tasks', { title: `  padded-http-${run}  ` });
   if ((overHttp.body as Task | undefined)?.title !== `padded-http-${run}`) {
     throw fail('POST /tasks should store the title trimmed: keep app.useGlobalPipes(new TrimPipe()) in app/main.ts.', overHttp);
   }

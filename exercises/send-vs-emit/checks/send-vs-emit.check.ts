@@ -61,8 +61,8 @@ function isStockReport(value: unknown): value is StockReport {
 }
 
 async function snapshot(): Promise<Snapshot> {
-  const stock = await send<StockReport>(await tcpClient('INVENTORY_PORT'), { cmd: 'stock' }, {});
-  const notes = await send<Notification[]>(await tcpClient('NOTIFICATION_PORT'), { cmd: 'notifications' }, {});
+  const stock = await send<StockReport>(await tcpClient('INVENTORY_PORT'), { cmd: 'stock' }, {}, { timeoutMs: 8000 });
+  const notes = await send<Notification[]>(await tcpClient('NOTIFICATION_PORT'), { cmd: 'notifications' }, {}, { timeoutMs: 8000 });
   if (!stock.ok || !isStockReport(stock.value)) throw fail("The inventory service stopped answering { cmd: 'stock' } with its stock report.", stock);
   if (!notes.ok || !Array.isArray(notes.value)) throw fail("The notification service stopped answering { cmd: 'notifications' } with its list.", notes);
   return { reservations: stock.value.reservations, notifications: notes.value, stock: stock.value.stock };
@@ -106,14 +106,14 @@ function timeline(p: Placed, s: Snapshot): string {
 }
 
 test("the consumers answer { cmd: 'stock' } and { cmd: 'notifications' }", async () => {
-  const stock = await send<StockReport>(await tcpClient('INVENTORY_PORT'), { cmd: 'stock' }, {});
+  const stock = await send<StockReport>(await tcpClient('INVENTORY_PORT'), { cmd: 'stock' }, {}, { timeoutMs: 8000 });
   if (!stock.ok && /no matching message handler/.test(stock.errorText)) {
     throw fail("The inventory service has no handler for { cmd: 'stock' }: decorate InventoryController.stock() with @MessagePattern({ cmd: 'stock' }).", stock);
   }
   if (!stock.ok || !isStockReport(stock.value)) throw fail("{ cmd: 'stock' } should reply with the inventory's stock report ({ stock, reservations }).", stock);
   initialStock = stock.value.stock;
 
-  const notes = await send<Notification[]>(await tcpClient('NOTIFICATION_PORT'), { cmd: 'notifications' }, {});
+  const notes = await send<Notification[]>(await tcpClient('NOTIFICATION_PORT'), { cmd: 'notifications' }, {}, { timeoutMs: 8000 });
   if (!notes.ok && /no matching message handler/.test(notes.errorText)) {
     throw fail("The notification service has no handler for { cmd: 'notifications' }: decorate NotificationController.list() with @MessagePattern({ cmd: 'notifications' }).", notes);
   }
@@ -236,7 +236,7 @@ test('each consumer handled each event exactly once', async () => {
 });
 
 test("GET /stock on the gateway returns the inventory service's reply", async () => {
-  const res = await http('GATEWAY_PORT').get('/stock');
+  const res = await http('GATEWAY_PORT', { timeoutMs: 10_000 }).get('/stock');
   const truth = await snapshot();
   const body = res.body as StockReport | undefined;
   if (res.status === 200 && isStockReport(body) && JSON.stringify(body.stock) === JSON.stringify(truth.stock)) return;
