@@ -1,21 +1,24 @@
 import type { ChalkInstance } from 'chalk';
-import hljs from 'highlight.js/lib/core';
-import bash from 'highlight.js/lib/languages/bash';
-import diff from 'highlight.js/lib/languages/diff';
-import javascript from 'highlight.js/lib/languages/javascript';
-import json from 'highlight.js/lib/languages/json';
-import protobuf from 'highlight.js/lib/languages/protobuf';
-import shell from 'highlight.js/lib/languages/shell';
-import typescript from 'highlight.js/lib/languages/typescript';
-import xml from 'highlight.js/lib/languages/xml';
-import yaml from 'highlight.js/lib/languages/yaml';
-import { marked, type Token, type Tokens } from 'marked';
+import type { HLJSApi, LanguageFn } from 'highlight.js';
+import type { Token, Tokens } from 'marked';
 import { makeStyle } from './style';
 
-// Only what lessons use: loading every highlight.js language would cost a noticeable start-up delay.
-for (const [name, language] of Object.entries({ bash, diff, javascript, json, protobuf, shell, typescript, xml, yaml })) hljs.registerLanguage(name, language);
-hljs.registerAliases(['sh', 'console'], { languageName: 'bash' });
-hljs.registerAliases(['proto'], { languageName: 'protobuf' });
+/** Only the languages lessons use: loading all of highlight.js's would cost start-up time. */
+const LANGUAGES = ['bash', 'diff', 'javascript', 'json', 'protobuf', 'shell', 'typescript', 'xml', 'yaml'] as const;
+
+let engines: { lex: (markdown: string) => Token[]; hljs: HLJSApi } | undefined;
+
+/** marked and highlight.js, loaded on the first render: most commands never render Markdown. */
+function markdownEngines(): { lex: (markdown: string) => Token[]; hljs: HLJSApi } {
+  if (engines) return engines;
+  const { marked } = require('marked') as typeof import('marked');
+  const hljs = require('highlight.js/lib/core') as HLJSApi;
+  for (const name of LANGUAGES) hljs.registerLanguage(name, require(`highlight.js/lib/languages/${name}`) as LanguageFn);
+  hljs.registerAliases(['sh', 'console'], { languageName: 'bash' });
+  hljs.registerAliases(['proto'], { languageName: 'protobuf' });
+  engines = { lex: (markdown) => marked.lexer(markdown), hljs };
+  return engines;
+}
 
 export interface MarkdownOptions {
   /** Columns to wrap paragraphs, lists and tables to. */
@@ -43,7 +46,7 @@ export function renderMarkdown(markdown: string, options: MarkdownOptions = {}):
   const width = Math.max(30, options.width ?? 80);
   const style = makeStyle(options.color ?? false);
   const renderer = new TerminalRenderer(style, options.color ?? false);
-  return renderer.blocks(marked.lexer(markdown), width).join('\n\n').replace(/\n{3,}/g, '\n\n') + '\n';
+  return renderer.blocks(markdownEngines().lex(markdown), width).join('\n\n').replace(/\n{3,}/g, '\n\n') + '\n';
 }
 
 class TerminalRenderer {
@@ -105,6 +108,7 @@ class TerminalRenderer {
   }
 
   private highlight(code: string, lang: string): string {
+    const { hljs } = markdownEngines();
     if (!this.color || !lang || !hljs.getLanguage(lang)) return code;
     try {
       return htmlToAnsi(hljs.highlight(code, { language: lang, ignoreIllegals: true }).value, this.style);
