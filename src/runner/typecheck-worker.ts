@@ -7,7 +7,8 @@ import ts from 'typescript';
 
 const [tsconfig, ...files] = process.argv.slice(2);
 const config = ts.readConfigFile(tsconfig, ts.sys.readFile);
-const parsed = ts.parseJsonConfigFileContent(config.config ?? {}, ts.sys, path.dirname(tsconfig));
+// Naming the config file makes `types` resolve from the workspace, whatever folder the command ran in.
+const parsed = ts.parseJsonConfigFileContent(config.config ?? {}, ts.sys, path.dirname(tsconfig), undefined, tsconfig);
 const program = ts.createProgram({ rootNames: files, options: { ...parsed.options, noEmit: true } });
 const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
   const position = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;

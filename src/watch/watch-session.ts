@@ -66,7 +66,7 @@ export class WatchSession {
       this.controller?.abort();
       this.options.write('\n' + t('watch.stopped') + '\n');
     });
-    if (this.options.interactive) this.stopKeys = listenForKeys((key) => void this.onKey(key));
+    if (this.options.interactive) this.stopKeys = listenForKeys((key) => void this.onKey(key).catch((error: unknown) => this.showError(error)));
     this.watchFolder();
     void this.recheck([]);
     try {
@@ -127,12 +127,7 @@ export class WatchSession {
   private async onKey(key: string): Promise<void> {
     switch (key.toLowerCase()) {
       case 'h':
-        try {
-          this.notes = [await this.options.hint(this.exercise)];
-        } catch (error) {
-          if (!(error instanceof UserError)) throw error;
-          this.notes = [this.options.style.yellow(error.message), ...(error.options.hint ? [error.options.hint] : [])];
-        }
+        this.notes = [await this.options.hint(this.exercise)];
         this.render();
         return;
       case 'n':
@@ -154,6 +149,13 @@ export class WatchSession {
         return;
       default:
     }
+  }
+
+  /** A key's action that failed (a hint an assignment forbids, a folder that cannot be written) is shown, not fatal. */
+  private showError(error: unknown): void {
+    const s = this.options.style;
+    this.notes = error instanceof UserError ? [s.yellow(error.message), ...(error.options.hint ? [error.options.hint] : [])] : [s.red(String((error as Error)?.message ?? error))];
+    this.render();
   }
 
   private async next(): Promise<void> {
