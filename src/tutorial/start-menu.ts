@@ -90,11 +90,12 @@ export class StartMenu {
   async run(): Promise<void> {
     const { select, Separator } = await import('@inquirer/prompts');
     const { catalog, workspace, style: s, out } = this.options;
-    this.up = await reachableBrokers(catalog, workspace);
     out(s.bold(t('start.intro')));
     const welcomeBack = this.options.progress().current;
     if (welcomeBack) out(t('menu.welcomeBack', { id: welcomeBack }));
     for (;;) {
+      // Probed each time the list is shown: a broker started meanwhile shows up at once.
+      this.up = await reachableBrokers(catalog, workspace);
       const progress = this.options.progress();
       const lines = lessonLines(catalog, workspace, progress, this.up);
       const passed = catalog.exercises.filter((e) => progress.exercises[e.id]?.passedAt).length;
@@ -159,9 +160,11 @@ export class StartMenu {
         { value: 'back', name: t('menu.action.back') },
       ];
       const status = passed ? s.green(t('list.status.passed')) : scaffolded ? s.yellow(t('list.status.inProgress')) : s.dim(t('list.status.notStarted'));
+      // A lesson with several exercises works through them in order; say which one is up.
+      const title = ids.length > 1 ? t('menu.exerciseOf', { lesson: lesson.title, exercise: exercise.title, n: ids.indexOf(id) + 1, total: ids.length }) : lesson.title;
       out();
       const action = await select<LessonAction>({
-        message: t('menu.pickAction', { title: lesson.title, status }),
+        message: t('menu.pickAction', { title, status }),
         pageSize: actions.length,
         // Asking for another hint or checking again is the likely next step; a reset or a solution is not.
         default: passed && nextLesson && nextLesson !== lesson ? 'next' : last && REPEATABLE.has(last) && actions.some((a) => a.value === last) ? last : scaffolded ? 'watch' : 'scaffold',

@@ -70,6 +70,7 @@ export const tutorial = {
   'menu.bye': 'See you soon: `learn-nest-micro start` picks up where you left off.',
   'menu.brokerDown': '(needs {brokers}: not reachable, see `learn-nest-micro doctor`)',
   'menu.pickAction': '{title} ({status}): what next?',
+  'menu.exerciseOf': '{lesson}, exercise {n} of {total}: {exercise}',
   'menu.action.scaffold': 'Get the exercise: write the starter to {dir}',
   'menu.action.watch': 'Watch: check again on every save (q returns here)',
   'menu.action.check': 'Check it now',
