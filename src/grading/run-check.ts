@@ -61,7 +61,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const tsconfig = path.join(workspace.root, 'tsconfig.json');
   const cacheDir = path.join(workspace.stateDir, 'cache');
   const exerciseEnv = await allocateEnv(exercise, workspace);
-  const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig, env: exerciseEnv, services: exercise.manifest.services, readyTimeoutMs: Math.min(20_000, timeoutMs) });
+  // A limit given explicitly (--timeout, an assignment, grading) is also what services get to become ready, on a busy machine too.
+  const readyTimeoutMs = options.timeoutSeconds !== undefined ? timeoutMs : Math.min(20_000, timeoutMs);
+  const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig, env: exerciseEnv, services: exercise.manifest.services, readyTimeoutMs });
   const control = await startControlServer(supervisor);
   const typeCheck = new TypeCheck({ exerciseDir, tsconfig, cacheDir });
   const suiteEnv = { ...exerciseEnv, LNM_CONTROL_URL: control.url, LNM_EXERCISE_DIR: exerciseDir, LNM_FEEDBACK_FILE: exercise.feedbackFile() };
