@@ -4,6 +4,7 @@ import { setLanguage, t } from '../i18n/messages';
 import { isPromptExit } from '../ui/prompts';
 import { CommandContext } from './context';
 import { registerAssign } from './assign';
+import { registerGrade } from './grade';
 import { registerReport } from './report';
 import { registerCheck } from './check';
 import { registerDev } from './dev';
@@ -36,7 +37,7 @@ export function buildProgram(ctx: CommandContext, result: CommandResult): Comman
     .showSuggestionAfterError(true)
     .exitOverride()
     .addHelpText('after', '\nExample:\n  $ learn-nest-micro start\n  $ learn-nest-micro scaffold tcp-basics && learn-nest-micro check tcp-basics');
-  for (const register of [registerStart, registerList, registerLesson, registerScaffold, registerCheck, registerHint, registerSolution, registerReset, registerRun, registerWatch, registerQuiz, registerDoctor, registerDev, registerAssign, registerReport]) {
+  for (const register of [registerStart, registerList, registerLesson, registerScaffold, registerCheck, registerHint, registerSolution, registerReset, registerRun, registerWatch, registerQuiz, registerDoctor, registerDev, registerAssign, registerReport, registerGrade]) {
     register(program, ctx, result);
   }
   program.commands.forEach((c) => c.exitOverride());

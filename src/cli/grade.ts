@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UserError } from '../errors';
+import { t } from '../i18n/messages';
+import { loadAssignment } from '../teacher/assignment';
+import { defaultJobs, exercisesPresent, gradeClass } from '../teacher/class-grader';
+import type { Gradebook } from '../teacher/gradebook';
+import { renderGradebookCsv } from '../teacher/gradebook-reporters/csv';
+import { renderGradebookJson } from '../teacher/gradebook-reporters/json';
+import { renderGradebookJunit } from '../teacher/gradebook-reporters/junit';
+import { renderGradebookMarkdown } from '../teacher/gradebook-reporters/markdown';
+import { writeFileAtomic } from '../workspace/atomic-write';
+import { parseTimeout } from './check';
+import type { CommandContext } from './context';
+import type { CommandResult } from './main';
+import { version } from './version';
+
+const renderers = { csv: renderGradebookCsv, json: renderGradebookJson, junit: renderGradebookJunit, md: renderGradebookMarkdown } as const;
+type Format = keyof typeof renderers;
+
+function parseFormat(format: string | undefined, out: string | undefined): Format {
+  if (format === undefined) return ({ '.csv': 'csv', '.md': 'md', '.xml': 'junit' } as Record<string, Format>)[path.extname(out ?? '').toLowerCase()] ?? 'json';
+  if (format in renderers) return format as Format;
+  throw new UserError(t('grade.badFormat', { format }));
+}
+
+function parseJobs(value: string | undefined): number {
+  if (value === undefined) return defaultJobs();
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UserError(t('grade.badJobs', { value }));
+  return Number(value);
+}
+
+export function registerGrade(program: Command, ctx: CommandContext, result: CommandResult): void {
+  program
+    .command('grade <workspaces...>')
+    .description("for teachers: grade a class by re-running the hidden checks on every student's files, several at once, into a gradebook")
+    .option('--assignment <file>', 'the exercises and points (default: every exercise any workspace holds, 1 point each)')
+    .option('--out <file>', 'write the gradebook to a file instead of printing it')
+    .option('--format <format>', "csv, json, junit or md (default: from --out's extension, else json)")
+    .option('--jobs <n>', `checks to run at once (default here: ${defaultJobs()})`)
+    .option('--timeout <seconds>', "hard time limit of each check (default: the assignment's, else each exercise's own)")
+    .option('--no-retry', 'do not check again, alone, what failed by a time limit or could not run')
+    .addHelpText('after', '\nExit codes: 0 when grading ran (whatever the grades), 2 for usage errors.\n\nExample:\n  $ learn-nest-micro grade students/* --assignment week1.yaml --out gradebook.csv\n  $ learn-nest-micro grade students/* --assignment week1.yaml --format md > summary.md')
+    .action(async (paths: string[], opts: { assignment?: string; out?: string; format?: string; jobs?: string; timeout?: string; retry: boolean }) => {
+      const format = parseFormat(opts.format, opts.out);
+      const jobs = parseJobs(opts.jobs);
+      const timeoutSeconds = parseTimeout(opts.timeout);
+      const workspaces = [...new Set(paths.map((p) => path.resolve(p)))];
+      for (const dir of workspaces) if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(t('grade.notADirectory', { dir }));
+      const assignment = opts.assignment ? loadAssignment(opts.assignment, ctx.catalog).assignment : undefined;
+      const exercises = assignment ? assignment.exercises.map(({ id, points }) => ({ id, points })) : exercisesPresent(ctx.catalog, workspaces);
+      if (exercises.length === 0) throw new UserError(t('grade.noExercises'));
+      const students = await gradeClass({
+        catalog: ctx.catalog,
+        workspaces,
+        exercises,
+        timeoutSeconds: timeoutSeconds ?? assignment?.timeoutSeconds,
+        jobs,
+        retry: opts.retry,
+        onStudentGraded: (s, done, total) => process.stderr.write(t('grade.studentDone', { done, total, workspace: path.relative(process.cwd(), s.workspace) || '.', points: s.points, maxPoints: s.maxPoints }) + '\n'),
+      });
+      const book: Gradebook = { title: assignment?.title, version: version(), exercises, students };
+      const text = renderers[format](book);
+      if (opts.out) {
+        writeFileAtomic(path.resolve(opts.out), text.endsWith('\n') ? text : text + '\n');
+        ctx.out(t('grade.written', { count: students.length, file: opts.out }));
+      } else {
+        ctx.out(text.replace(/\r?\n$/, ''));
+      }
+      result.exitCode = 0;
+    });
+}

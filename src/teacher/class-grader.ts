@@ -1,0 +1,101 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Catalog } from '../catalog/catalog';
+import { t } from '../i18n/messages';
+import { assertBrokersReachable } from '../grading/run-check';
+import { onInterrupt } from '../runner/process-registry';
+import { Workspace } from '../workspace/workspace';
+import { studentGrade, type ExerciseGrade, type StudentGrade } from './gradebook';
+import { runIsolatedCheck, stopRunningChecks } from './isolated-check';
+import { runPool } from './task-pool';
+
+export interface GradeClassOptions {
+  catalog: Catalog;
+  /** Absolute paths of the students' workspaces. */
+  workspaces: string[];
+  exercises: { id: string; points: number }[];
+  /** Overrides each exercise's own limit. */
+  timeoutSeconds?: number;
+  /** Checks at once. */
+  jobs: number;
+  /** Check once more, alone, what failed by a time limit or could not run (default: true). */
+  retry?: boolean;
+  onStudentGraded?: (student: StudentGrade, done: number, total: number) => void;
+}
+
+/**
+ * How many checks to run at once: one per core, keeping one for everything else, but two on a
+ * two-core machine, where a check spends most of its time waiting for services to start.
+ */
+export function defaultJobs(cores = os.availableParallelism()): number {
+  return cores <= 2 ? Math.max(1, cores) : cores - 1;
+}
+
+/**
+ * Re-runs the hidden suites on every student's files (their progress file is never read), each
+ * exercise of each student in an isolated copy, `jobs` at a time. A student's broken or hanging
+ * code costs that student the points and nobody else anything. A check that failed by a time limit
+ * (or could not run) is run once more on its own, so that a busy machine does not cost a student points.
+ */
+export async function gradeClass(options: GradeClassOptions): Promise<StudentGrade[]> {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'lnm-grade-'));
+  try {
+    // A broker that is down would fail every student alike: say so once, before grading anyone.
+    for (const { id } of options.exercises) await assertBrokersReachable(options.catalog.exercise(id), new Workspace(scratch));
+  } catch (error) {
+    rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  }
+  const stopInterrupt = onInterrupt(async () => {
+    process.stderr.write(t('grade.interrupted') + '\n');
+    await stopRunningChecks();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+  const results = options.workspaces.map(() => new Array<ExerciseGrade>(options.exercises.length));
+  const jobs: { student: number; slot: number }[] = [];
+  options.workspaces.forEach((workspace, student) =>
+    options.exercises.forEach(({ id, points }, slot) => {
+      if (submitted(path.join(workspace, id))) jobs.push({ student, slot });
+      else results[student][slot] = { exercise: id, status: 'fail', points: 0, maxPoints: points, message: t('grade.notSubmitted'), failedChecks: [], submitted: false };
+    }),
+  );
+  const pending = options.workspaces.map((_, student) => jobs.filter((j) => j.student === student).length);
+  let done = 0;
+  const finish = (student: number) => {
+    done += 1;
+    options.onStudentGraded?.(studentGrade(options.workspaces[student], results[student]), done, options.workspaces.length);
+  };
+  try {
+    pending.forEach((n, student) => n === 0 && finish(student));
+    const check = ({ student, slot }: { student: number; slot: number }) => {
+      const { id, points } = options.exercises[slot];
+      return runIsolatedCheck({ exercise: options.catalog.exercise(id), source: path.join(options.workspaces[student], id), scratch, points, timeoutSeconds: options.timeoutSeconds });
+    };
+    const retry = options.retry ?? true;
+    const again: typeof jobs = [];
+    await runPool(jobs, options.jobs, async (job) => {
+      const grade = await check(job);
+      results[job.student][job.slot] = grade;
+      if (retry && grade.worthRetrying) again.push(job);
+      else if (--pending[job.student] === 0) finish(job.student);
+    });
+    await runPool(again, 1, async (job) => {
+      results[job.student][job.slot] = await check(job);
+      if (--pending[job.student] === 0) finish(job.student);
+    });
+  } finally {
+    stopInterrupt();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return options.workspaces.map((workspace, student) => studentGrade(workspace, results[student]));
+}
+
+/** The exercises any of the workspaces holds, in course order: what to grade without an assignment. */
+export function exercisesPresent(catalog: Catalog, workspaces: string[]): { id: string; points: number }[] {
+  return catalog.exercises.filter((e) => workspaces.some((w) => submitted(path.join(w, e.id)))).map((e) => ({ id: e.id, points: 1 }));
+}
+
+function submitted(dir: string): boolean {
+  return existsSync(dir) && statSync(dir).isDirectory() && readdirSync(dir).length > 0;
+}

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { t } from '../../i18n/messages';
+import type { ExerciseGrade, Gradebook } from '../gradebook';
+
+const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const percent = (n: number, of: number) => (of === 0 ? '–' : `${Math.round((100 * n) / of)}%`);
+const round = (n: number) => String(Math.round(n * 10) / 10);
+
+function mark(r: ExerciseGrade | undefined): string {
+  if (!r || !r.submitted) return `– ${r?.points ?? 0}`;
+  return `${r.status === 'pass' ? '✓' : r.status === 'error' ? '⚠' : '✗'} ${r.points}`;
+}
+
+/**
+ * A class summary for people: each student's points, then per exercise how many passed and which
+ * hidden checks failed most often across the class (what confused them).
+ */
+export function renderGradebookMarkdown(book: Gradebook, cwd = process.cwd()): string {
+  const maxPoints = book.exercises.reduce((n, e) => n + e.points, 0);
+  const count = book.students.length;
+  const average = count ? book.students.reduce((n, s) => n + s.points, 0) / count : 0;
+  const name = (workspace: string) => path.relative(cwd, workspace) || '.';
+  const out: string[] = [`# ${book.title ? `${t('gradebook.title')}: ${mdCell(book.title)}` : t('gradebook.title')}`, ''];
+  out.push(t('gradebook.summary', { count, version: book.version, average: round(average), maxPoints }), '');
+  out.push(`| ${t('gradebook.student')} | ${book.exercises.map((e) => `${e.id} (${e.points})`).join(' | ')} | ${t('gradebook.points')} |`);
+  out.push(`| --- | ${book.exercises.map(() => '---:').join(' | ')} | ---: |`);
+  for (const s of book.students) {
+    const cells = book.exercises.map((e) => mark(s.results.find((r) => r.exercise === e.id)));
+    out.push(`| ${mdCell(name(s.workspace))} | ${cells.join(' | ')} | ${s.points} / ${s.maxPoints} |`);
+  }
+  out.push('', `## ${t('gradebook.perExercise')}`);
+  for (const e of book.exercises) {
+    const results = book.students.map((s) => s.results.find((r) => r.exercise === e.id)).filter((r): r is ExerciseGrade => !!r);
+    const submitted = results.filter((r) => r.submitted);
+    const passed = results.filter((r) => r.status === 'pass').length;
+    const errors = submitted.filter((r) => r.status === 'error').length;
+    out.push('', `### ${e.id} (${e.points})`, '');
+    const facts = [t('gradebook.passedBy', { passed, count, rate: percent(passed, count) })];
+    if (results.length > submitted.length) facts.push(t('gradebook.notSubmittedBy', { count: results.length - submitted.length }));
+    if (errors) facts.push(t('gradebook.errors', { count: errors }));
+    out.push(facts.join(' '), '');
+    const failing = new Map<string, number>();
+    for (const r of submitted) for (const check of new Set(r.failedChecks)) failing.set(check, (failing.get(check) ?? 0) + 1);
+    if (failing.size === 0) {
+      out.push(t('gradebook.noFailures'));
+      continue;
+    }
+    out.push(`| ${t('gradebook.failingCheck')} | ${t('gradebook.students')} | ${t('gradebook.rate')} |`, '| --- | ---: | ---: |');
+    for (const [check, n] of [...failing].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
+      out.push(`| ${mdCell(check)} | ${n} | ${percent(n, submitted.length)} |`);
+    }
+  }
+  return out.join('\n') + '\n';
+}

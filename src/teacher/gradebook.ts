@@ -1,0 +1,40 @@
+/** A class's grades: what `grade` produces and every gradebook reporter reads. */
+export type GradeStatus = 'pass' | 'fail' | 'error';
+
+export interface ExerciseGrade {
+  exercise: string;
+  status: GradeStatus;
+  points: number;
+  maxPoints: number;
+  message: string;
+  /** Names of the hidden checks that failed, for the class summary (not in the JSON gradebook). */
+  failedChecks: string[];
+  /** Whether the student's folder was there at all. */
+  submitted: boolean;
+  /** Failed by a time limit, or the check could not run: not a wrong answer, so worth one more try. */
+  worthRetrying?: boolean;
+}
+
+export interface StudentGrade {
+  workspace: string;
+  results: ExerciseGrade[];
+  points: number;
+  maxPoints: number;
+}
+
+export interface Gradebook {
+  title?: string;
+  version: string;
+  /** The graded exercises in order, with their points. */
+  exercises: { id: string; points: number }[];
+  students: StudentGrade[];
+}
+
+export function studentGrade(workspace: string, results: ExerciseGrade[]): StudentGrade {
+  return {
+    workspace,
+    results,
+    points: results.reduce((n, r) => n + r.points, 0),
+    maxPoints: results.reduce((n, r) => n + r.maxPoints, 0),
+  };
+}
