@@ -35,6 +35,7 @@ export class HiddenSuite {
         hookTimeout: options.testTimeoutMs,
         env: options.env,
         silent: true,
+        setupFiles: [path.join(packageRoot, 'dist', 'harness', 'suite-setup.js')],
         passWithNoTests: false,
       },
       {

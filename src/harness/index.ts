@@ -66,7 +66,8 @@ export async function closeClients(): Promise<void> {
 }
 
 /** `firstValueFrom(client.send(pattern, data))` with a time limit; never throws. */
-export async function send<T = unknown>(client: ClientProxy, pattern: unknown, data: unknown, options: { timeoutMs?: number } = {}): Promise<SendResult<T>> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any transport's client (ClientRMQ's status type is not string)
+export async function send<T = unknown>(client: ClientProxy<any, any>, pattern: unknown, data: unknown, options: { timeoutMs?: number } = {}): Promise<SendResult<T>> {
   const { firstValueFrom, timeout } = await import('rxjs');
   const timeoutMs = options.timeoutMs ?? 5000;
   const sent = { pattern, data };

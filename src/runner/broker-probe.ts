@@ -25,5 +25,20 @@ export async function probeBroker(broker: BrokerName, url: string, timeoutMs = 1
     return { ok: false, reason: 'not a valid URL' };
   }
   const ok = await portAccepts(port, host, timeoutMs);
-  return ok ? { ok } : { ok, reason: `nothing accepted a connection on ${host}:${port}` };
+  if (!ok) return { ok, reason: `nothing accepted a connection on ${host}:${port}` };
+  // A port that accepts is not yet a broker that lets us in (wrong credentials or vhost): ask it.
+  if (broker === 'rabbitmq') return amqpHandshake(url, timeoutMs);
+  return { ok };
+}
+
+async function amqpHandshake(url: string, timeoutMs: number): Promise<{ ok: boolean; reason?: string }> {
+  const amqp = await import('amqplib');
+  try {
+    const connection = await amqp.connect(url, { timeout: timeoutMs });
+    connection.on('error', () => undefined);
+    await connection.close().catch(() => undefined);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message.split('\n')[0] };
+  }
 }
