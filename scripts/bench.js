@@ -50,7 +50,7 @@ function timeCommand(args) {
 const floorScript = `
 const { spawn } = require('node:child_process');
 const net = require('node:net');
-const [outDir, mathPort, gatewayPort] = process.argv.slice(1);
+const [outDir, mathPort, gatewayPort] = process.argv.slice(2);
 const env = { ...process.env, MATH_PORT: mathPort, GATEWAY_PORT: gatewayPort, NO_COLOR: '1' };
 const children = ['math-service/main.js', 'gateway/main.js'].map((entry) => spawn(process.execPath, [entry], { cwd: outDir, env, stdio: 'ignore' }));
 const portOpen = (port) => new Promise((resolve) => { const s = net.connect({ port, host: 'localhost', autoSelectFamily: true }); s.once('connect', () => (s.destroy(), resolve(true))); s.once('error', () => (s.destroy(), resolve(false))); });
