@@ -135,6 +135,10 @@ export class ServiceSupervisor extends EventEmitter {
     const startedFrom = (this.output.get(spec.name) ?? []).length;
     for (;;) {
       if (service.exited) throw new ServiceStartError({ kind: 'crashed', service: spec.name, ...service.exited });
+      // A service that was ready and then died (a gRPC server binds before it reads its proto) is the one to blame.
+      for (const other of this.running.values()) {
+        if (other !== service && other.exited && !other.stoppedOnPurpose) throw new ServiceStartError({ kind: 'crashed', service: other.spec.name, ...other.exited });
+      }
       const lines = (this.output.get(spec.name) ?? []).slice(startedFrom);
       if (logPattern && lines.some((l) => logPattern.test(l))) return;
       if (port !== undefined && (await portAccepts(port, 'localhost', 250))) return;

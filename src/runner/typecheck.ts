@@ -53,7 +53,10 @@ export class TypeCheck {
     }
     this.result = child.then((r) => {
       if (child.pid) unregisterGroup(child.pid);
-      if (r.exitCode !== 0) throw new Error(`The type checker failed: ${r.stderr || r.stdout}`);
+      if (r.exitCode !== 0) {
+        const how = r.signal ? `was stopped by ${r.signal}` : `exited with code ${r.exitCode}`;
+        throw new Error(`The type checker ${how}${r.stderr || r.stdout ? `: ${r.stderr || r.stdout}` : ' without output'}`);
+      }
       const diagnostics = JSON.parse(String(r.stdout)) as TypeDiagnostic[];
       mkdirSync(options.cacheDir, { recursive: true });
       writeFileAtomic(cacheFile, JSON.stringify(diagnostics));
