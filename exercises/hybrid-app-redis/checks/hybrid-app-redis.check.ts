@@ -63,7 +63,7 @@ test('GET /whoami answers over HTTP on HTTP_PORT', async () => {
 });
 
 test('the app answers <TASKS_CHANNEL>.whoami through Redis', async () => {
-  const r = await send<{ pid: number }>(await redisClient(), patterns.whoami, {}, { timeoutMs: 8000 });
+  const r = await send<{ pid: number }>(await redisClient(), patterns.whoami, {}, { timeoutMs: 6000 });
   if (r.ok && typeof r.value?.pid === 'number') {
     redisPid = r.value.pid;
     return;
