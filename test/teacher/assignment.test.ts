@@ -7,7 +7,16 @@ import { cli, tempDir } from '../support/cli';
 
 const fixture = { content: 'fixture' as const };
 
-describe('assign', () => {
+// Each test runs the CLI several times: generous limits for a busy machine, never a timing assertion.
+test("the teacher's commands have --help with an example", { timeout: 600_000 }, async () => {
+  for (const command of ['assign', 'report', 'grade']) {
+    const r = await cli([command, '--help']);
+    expect(r.exitCode, command).toBe(0);
+    expect(r.stdout, command).toMatch(/Example:\n\s+\$ learn-nest-micro /);
+  }
+});
+
+describe('assign', { timeout: 600_000 }, () => {
   test('writes a JSON assignment with every rule it was given', async () => {
     const file = path.join(tempDir(), 'week1.json');
     const r = await cli(['assign', '--out', file, '--exercises', 'echo,echo-twice', '--points', '5', '--due', '2025-06-30', '--no-hints', '--no-solutions', '--lang', 'en', '--timeout', '30', '--title', 'Week 1'], fixture);
@@ -53,7 +62,7 @@ describe('assign', () => {
   });
 });
 
-describe('a malformed assignment names the file and the field', () => {
+describe('a malformed assignment names the file and the field', { timeout: 600_000 }, () => {
   function write(name: string, text: string): string {
     const file = path.join(tempDir(), name);
     writeFileSync(file, text);
@@ -90,7 +99,7 @@ describe('a malformed assignment names the file and the field', () => {
   });
 });
 
-describe('a workspace that follows an assignment', () => {
+describe('a workspace that follows an assignment', { timeout: 600_000 }, () => {
   async function assignedWorkspace(rules: { hints: boolean; solutions: boolean }) {
     const dir = tempDir();
     await cli(['scaffold', 'echo', '--dir', dir], fixture);

@@ -24,7 +24,8 @@ function recordCheck(dir: string, id: string, status: 'pass' | 'fail', at: strin
   });
 }
 
-describe('report', () => {
+// Each test runs the CLI several times: a generous limit for a busy machine, never a timing assertion.
+describe('report', { timeout: 600_000 }, () => {
   test("a student's results against an assignment: status, points, attempts, hints, when it passed, version, digest", async () => {
     const dir = await workspaceWith('echo', 'echo-twice');
     cpSync(path.join(fixtureContent, 'solutions', 'echo'), path.join(dir, 'echo'), { recursive: true });
