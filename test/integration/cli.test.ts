@@ -182,13 +182,25 @@ describe('check', () => {
     expect(first).toMatchObject({ name: 'services start', mistake: 'hard-coded-port' });
   });
 
-  test('an endless loop ends in a clear timeout and leaves no process behind', async () => {
+  test('an endless loop in a handler fails the request it blocks and leaves no process behind', async () => {
     const { dir, ready } = scaffolded();
     await ready;
     writeFileSync(path.join(dir, 'echo', 'main.ts'), readFileSync(solution, 'utf8').replace('return data;', 'for (;;) {}'));
-    const r = await cli(['check', 'echo', '--dir', dir, '--timeout', '6'], fixture);
+    // Long enough for the service to start on a busy machine.
+    const r = await cli(['check', 'echo', '--dir', dir, '--timeout', '30'], fixture);
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toContain('Timed out after 6s');
+    expect(r.stdout).toContain('received: no reply within 5s');
+    expect(await processesUnder(dir)).toEqual([]);
+  });
+
+  test('an endless loop at start-up ends at the time limit and leaves no process behind', async () => {
+    const { dir, ready } = scaffolded();
+    await ready;
+    writeFileSync(path.join(dir, 'echo', 'main.ts'), readFileSync(solution, 'utf8').replace('await app.listen();', 'for (;;) {}'));
+    // A limit shorter than the wait for readiness: the hard limit, not the readiness wait, ends this check.
+    const r = await cli(['check', 'echo', '--dir', dir, '--timeout', '3'], fixture);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('Timed out after 3s');
     expect(await processesUnder(dir)).toEqual([]);
   });
 
