@@ -31,6 +31,9 @@ export class HiddenSuite {
         pool: 'threads',
         fileParallelism: false,
         isolate: false,
+        // The first failure is the one to fix, and the checks after it mostly fail because of it:
+        // stopping there gives the learner the answer in seconds instead of waiting out every timeout.
+        bail: 1,
         testTimeout: options.testTimeoutMs,
         hookTimeout: options.testTimeoutMs,
         env: options.env,

@@ -42,7 +42,9 @@ export function renderPretty(result: CheckResult, style: ChalkInstance): string 
       out.push(...(shown.length ? shown.map((l) => style.dim(`  [${service}] `) + l) : [style.dim(`  ${t('check.noLogs')}`)]));
     }
   }
-  out.push('', style.bold.red(t('check.failed', { id: result.exercise, failed: failed.length, total: graded.length, seconds })));
+  const notRun = result.tests.length - graded.length;
+  const verdict = notRun > 0 ? t('check.failedNotRun', { id: result.exercise, failed: failed.length, total: graded.length, notRun, seconds }) : t('check.failed', { id: result.exercise, failed: failed.length, total: graded.length, seconds });
+  out.push('', style.bold.red(verdict));
   out.push(t('check.next', { id: result.exercise }));
   return out.join('\n');
 }

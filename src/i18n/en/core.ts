@@ -38,6 +38,7 @@ export const core = {
   'check.running': 'Checking {id}…',
   'check.passed': 'PASS {id}: {passed} of {total} checks in {seconds}s',
   'check.failed': 'FAIL {id}: {failed} of {total} checks failed ({seconds}s)',
+  'check.failedNotRun': 'FAIL {id}: {failed} of {total} checks failed, {notRun} not run after it ({seconds}s)',
   'check.timedOut': 'Timed out after {seconds}s: the check was stopped and every service with it.',
   'check.timedOutHint': 'Look for a loop that never ends or a call that never answers; `--timeout` sets the limit.',
   'check.serviceCrashed': 'The {service} service exited with code {code} before it was ready.',
