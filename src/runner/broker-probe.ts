@@ -39,6 +39,9 @@ async function amqpHandshake(url: string, timeoutMs: number): Promise<{ ok: bool
     await connection.close().catch(() => undefined);
     return { ok: true };
   } catch (error) {
-    return { ok: false, reason: (error as Error).message.split('\n')[0] };
+    const message = (error as Error).message.split('\n')[0];
+    // amqplib reads a non-AMQP answer (an HTTP proxy, another server) as an absurd frame size.
+    if (/Frame size \d+ exceeds maxFrameSize|Expected ConnectionStart/.test(message)) return { ok: false, reason: `something answered there, but it does not speak AMQP: ${message}` };
+    return { ok: false, reason: message };
   }
 }

@@ -58,7 +58,7 @@ describe('grade', () => {
     writeFileSync(path.join(students.untouched, '.learn-nest-micro', 'progress.json'), JSON.stringify({ version: 1, exercises: { echo: { attempts: 1, passes: 1, lastStatus: 'pass', passedAt: '2025-01-01T00:00:00.000Z' } } }));
     const assignment = path.join(root, 'week.json');
     // Generous for solved code on a busy machine, and all the hanging service gets.
-    writeFileSync(assignment, JSON.stringify({ title: 'Fixture week', timeoutSeconds: 45, exercises: [{ id: 'echo', points: 10 }, { id: 'echo-twice', points: 5 }] }));
+    writeFileSync(assignment, JSON.stringify({ title: 'Fixture week', timeoutSeconds: 25, exercises: [{ id: 'echo', points: 10 }, { id: 'echo-twice', points: 5 }] }));
     const out = path.join(root, 'gradebook.json');
 
     const run = grading([...Object.values(students), '--assignment', assignment, '--out', out, '--jobs', '2']);
@@ -80,7 +80,7 @@ describe('grade', () => {
     expect(result(students.untouched, 'echo').message, report).toContain('The handler returns nothing');
     expect(of(students.halfDone), report).toMatchObject({ points: 10, results: [{ status: 'pass', points: 10 }, { status: 'fail', points: 0 }] });
     expect(of(students.hangs), report).toMatchObject({ points: 0, results: [{ status: 'fail', points: 0 }, { status: 'fail', points: 0, message: 'not submitted' }] });
-    expect(result(students.hangs, 'echo').message, report).toMatch(/Timed out after 45s|did not become ready within \d+s/);
+    expect(result(students.hangs, 'echo').message, report).toMatch(/Timed out after 25s|did not become ready within \d+s/);
     expect(of(students.broken), report).toMatchObject({ points: 5, results: [{ status: 'fail', points: 0 }, { status: 'pass', points: 5 }] });
     expect(result(students.broken, 'echo').message, report).toMatch(/^TypeScript compiles: .*echo\/main\.ts:\d+:\d+ TS2322/);
 
