@@ -90,8 +90,11 @@ class TerminalRenderer {
       }
       case 'hr':
         return s.dim('─'.repeat(width));
-      case 'html':
-        return s.dim((token as Tokens.HTML).text.trimEnd());
+      case 'html': {
+        // Comments are for authors (e.g. the frames the snippet check compiles a part of a file in).
+        const html = (token as Tokens.HTML).text.trim();
+        return html.startsWith('<!--') && html.endsWith('-->') ? undefined : s.dim(html);
+      }
       case 'space':
         return undefined;
       default:

@@ -1,0 +1,118 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Lexer, type Token, type Tokens } from 'marked';
+import ts from 'typescript';
+
+/**
+ * The TypeScript snippets of a lesson, made into files that can be type-checked together:
+ *
+ * - a block whose first line names a file (`// gateway/main.ts`) is that whole file; the whole files
+ *   of a lesson form one project, so their imports of each other resolve;
+ * - a part of a file is checked inside a frame the author writes in an HTML comment just before the
+ *   block (not shown to the learner): `<!-- snippet-frame ... -->`, where the line `@@snippet@@`
+ *   stands for the block;
+ * - `<!-- snippet-expect-error -->` before a block says that TypeScript rejects it, as the text
+ *   around it claims; the check proves that it does.
+ */
+export interface Snippet {
+  /** The 1-based line of the block's first code line in the markdown file. */
+  line: number;
+  code: string;
+  /** The file a whole-file block names, relative to the lesson's project. */
+  file?: string;
+  frame?: string;
+  expectError: boolean;
+}
+
+export interface SnippetProblem {
+  snippet: Snippet;
+  /** The line in the markdown file the problem is on. */
+  line: number;
+  message: string;
+}
+
+const FRAME = /^<!--\s*snippet-frame\s*\n([\s\S]*?)-->$/;
+const EXPECT_ERROR = /^<!--\s*snippet-expect-error\s*-->$/;
+const MARKER = '@@snippet@@';
+const FILE_HEADER = /^\/\/ ([\w./-]+\.ts)\s*$/;
+
+export function extractSnippets(markdown: string): Snippet[] {
+  const snippets: Snippet[] = [];
+  let cursor = 0;
+  let pending: { frame?: string; expectError: boolean } = { expectError: false };
+  const visit = (tokens: Token[]) => {
+    for (const token of tokens) {
+      const at = markdown.indexOf(token.raw, cursor);
+      if (at >= 0) cursor = at;
+      if (token.type === 'html') {
+        const frame = FRAME.exec(token.raw.trim());
+        if (frame) pending = { ...pending, frame: frame[1] };
+        else if (EXPECT_ERROR.test(token.raw.trim())) pending = { ...pending, expectError: true };
+        continue;
+      }
+      if (token.type === 'code') {
+        const code = token as Tokens.Code;
+        if (code.lang === 'ts' || code.lang === 'typescript') {
+          const line = markdown.slice(0, cursor).split('\n').length + 1;
+          const header = FILE_HEADER.exec(code.text.split('\n')[0] ?? '');
+          snippets.push({ line, code: code.text, file: pending.frame ? undefined : header?.[1], frame: pending.frame, expectError: pending.expectError });
+        }
+        pending = { expectError: false };
+        continue;
+      }
+      if (token.type !== 'space') pending = { expectError: false };
+      if ('tokens' in token && Array.isArray(token.tokens) && token.type === 'blockquote') visit(token.tokens);
+    }
+  };
+  visit(new Lexer().lex(markdown));
+  return snippets;
+}
+
+/**
+ * Writes the lesson's snippets into `dir` (a workspace, whose tsconfig and node_modules they use)
+ * and type-checks them; returns every problem, located in the markdown file.
+ */
+export function checkSnippets(snippets: Snippet[], dir: string, tsconfig: string): SnippetProblem[] {
+  const files = new Map<string, { snippet: Snippet; offset: number }>();
+  snippets.forEach((snippet, index) => {
+    let name = snippet.file ?? `__snippet-${index + 1}.ts`;
+    if (snippet.file && [...files.keys()].includes(path.join(dir, snippet.file))) name = snippet.file.replace(/\.ts$/, `.${index + 1}.ts`);
+    let text = snippet.code;
+    let offset = 0;
+    if (snippet.frame) {
+      const [before] = snippet.frame.split(MARKER);
+      offset = before.split('\n').length - 1;
+      text = snippet.frame.replace(MARKER, snippet.code);
+    }
+    const file = path.join(dir, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    files.set(file, { snippet, offset });
+  });
+
+  const config = ts.readConfigFile(tsconfig, ts.sys.readFile);
+  const parsed = ts.parseJsonConfigFileContent(config.config ?? {}, ts.sys, path.dirname(tsconfig), undefined, tsconfig);
+  const program = ts.createProgram({ rootNames: [...files.keys()], options: { ...parsed.options, noEmit: true } });
+  const problems: SnippetProblem[] = [];
+  const rejected = new Set<Snippet>();
+  for (const d of ts.getPreEmitDiagnostics(program)) {
+    const origin = d.file ? files.get(path.resolve(d.file.fileName)) : undefined;
+    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    if (!origin) {
+      problems.push({ snippet: snippets[0], line: 0, message: `TS${d.code}: ${message}` });
+      continue;
+    }
+    const position = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+    if (origin.snippet.expectError) {
+      rejected.add(origin.snippet);
+      continue;
+    }
+    const inSnippet = position.line - origin.offset;
+    const inFrame = inSnippet < 0 || inSnippet >= origin.snippet.code.split('\n').length;
+    problems.push({ snippet: origin.snippet, line: inFrame ? origin.snippet.line : origin.snippet.line + inSnippet, message: `TS${d.code}: ${message}${inFrame ? ' (in its frame)' : ''}` });
+  }
+  for (const snippet of snippets) {
+    if (snippet.expectError && !rejected.has(snippet)) problems.push({ snippet, line: snippet.line, message: 'the text says TypeScript rejects this snippet, but it compiles' });
+  }
+  return problems.sort((a, b) => a.line - b.line);
+}
