@@ -23,3 +23,54 @@ describe('every TypeScript snippet of every lesson compiles (parts of files insi
     expect(report).toBe('');
   });
 });
+
+describe('the snippet check itself', () => {
+  test('finds an error in a whole file, in a framed part, in its frame, and an expected error that is not one', () => {
+    const markdown = [
+      '# Demo',
+      '',
+      '```ts',
+      '// svc/main.ts',
+      "import { NestFactory } from '@nestjs/core';",
+      'export const port: number = "not a number";',
+      '```',
+      '',
+      '<!-- snippet-frame',
+      "import { port } from './svc/main';",
+      'export class Frame {',
+      '@@snippet@@',
+      '}',
+      'missingName;',
+      '-->',
+      '',
+      '```ts',
+      'value = port.toFixed(2);',
+      'broken: number = "x";',
+      '```',
+      '',
+      '<!-- snippet-expect-error -->',
+      '```ts',
+      'export const fine = 1;',
+      '```',
+      '',
+      '```sh',
+      'not typescript at all',
+      '```',
+    ].join('\n');
+    const snippets = extractSnippets(markdown);
+    expect(snippets.map((s) => ({ line: s.line, file: s.file, framed: Boolean(s.frame), expectError: s.expectError }))).toEqual([
+      { line: 4, file: 'svc/main.ts', framed: false, expectError: false },
+      { line: 18, file: undefined, framed: true, expectError: false },
+      { line: 24, file: undefined, framed: false, expectError: true },
+    ]);
+    const workspace = new Workspace(tempDir('lnm-snippets-self-'));
+    workspace.ensure();
+    const problems = checkSnippets(snippets, path.join(workspace.root, 'demo'), path.join(workspace.root, 'tsconfig.json'));
+    expect(problems.map((p) => `${p.line}: ${p.message.replace(/:.*?(\(in its frame\))?$/, ' $1').trim()}`)).toEqual([
+      '6: TS2322',
+      '18: TS2304 (in its frame)',
+      '19: TS2322',
+      '24: the text says TypeScript rejects this snippet, but it compiles',
+    ]);
+  });
+});

@@ -13,6 +13,13 @@ describe('plain text (not a terminal)', () => {
     expect(plain('# Title\n\nSome **bold** and `code`.\n\n```ts\nconst a = 1;\n```\n')).not.toMatch(ANSI);
   });
 
+  test("HTML comments (the authors' snippet frames) are not shown", () => {
+    const out = plain('Before.\n\n<!-- snippet-frame\nclass Hidden {\n@@snippet@@\n}\n-->\n\n```ts\nconst shown = 1;\n```\n');
+    expect(out).toContain('Before.');
+    expect(out).toContain('const shown = 1;');
+    expect(out).not.toMatch(/Hidden|snippet|<!--/);
+  });
+
   test('headings keep their text and are underlined', () => {
     const out = plain('# TCP basics\n\n## Transports\n\n### Small\n');
     expect(out).toContain('TCP basics\n══════════');
