@@ -12,7 +12,9 @@ import ts from 'typescript';
  *   block (not shown to the learner): `<!-- snippet-frame ... -->`, where the line `@@snippet@@`
  *   stands for the block;
  * - `<!-- snippet-expect-error -->` before a block says that TypeScript rejects it, as the text
- *   around it claims; the check proves that it does.
+ *   around it claims; the check proves that it does;
+ * - `<!-- snippet-file math-service/math.module.ts ... -->` adds a file the lesson does not show to
+ *   its project, so that a whole file shown can import it as the learner's code does.
  */
 export interface Snippet {
   /** The 1-based line of the block's first code line in the markdown file. */
@@ -22,6 +24,8 @@ export interface Snippet {
   file?: string;
   frame?: string;
   expectError: boolean;
+  /** A file of the project that the learner does not see (`snippet-file`). */
+  hidden?: boolean;
 }
 
 export interface SnippetProblem {
@@ -32,6 +36,7 @@ export interface SnippetProblem {
 }
 
 const FRAME = /^<!--\s*snippet-frame\s*\n([\s\S]*?)-->$/;
+const HIDDEN_FILE = /^<!--\s*snippet-file\s+([\w./-]+\.ts)\s*\n([\s\S]*?)-->$/;
 const EXPECT_ERROR = /^<!--\s*snippet-expect-error\s*-->$/;
 const MARKER = '@@snippet@@';
 const FILE_HEADER = /^\/\/ ([\w./-]+\.ts)\s*$/;
@@ -46,7 +51,9 @@ export function extractSnippets(markdown: string): Snippet[] {
       if (at >= 0) cursor = at;
       if (token.type === 'html') {
         const frame = FRAME.exec(token.raw.trim());
+        const hidden = HIDDEN_FILE.exec(token.raw.trim());
         if (frame) pending = { ...pending, frame: frame[1] };
+        else if (hidden) snippets.push({ line: markdown.slice(0, cursor).split('\n').length + 1, code: hidden[2], file: hidden[1], expectError: false, hidden: true });
         else if (EXPECT_ERROR.test(token.raw.trim())) pending = { ...pending, expectError: true };
         continue;
       }

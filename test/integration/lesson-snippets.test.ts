@@ -31,9 +31,13 @@ describe('the snippet check itself', () => {
       '',
       '```ts',
       '// svc/main.ts',
-      "import { NestFactory } from '@nestjs/core';",
-      'export const port: number = "not a number";',
+      "import { base } from './config';",
+      'export const port: number = base + "2";',
       '```',
+      '',
+      '<!-- snippet-file svc/config.ts',
+      'export const base = 40;',
+      '-->',
       '',
       '<!-- snippet-frame',
       "import { port } from './svc/main';",
@@ -58,19 +62,20 @@ describe('the snippet check itself', () => {
       '```',
     ].join('\n');
     const snippets = extractSnippets(markdown);
-    expect(snippets.map((s) => ({ line: s.line, file: s.file, framed: Boolean(s.frame), expectError: s.expectError }))).toEqual([
-      { line: 4, file: 'svc/main.ts', framed: false, expectError: false },
-      { line: 18, file: undefined, framed: true, expectError: false },
-      { line: 24, file: undefined, framed: false, expectError: true },
+    expect(snippets.map((s) => ({ line: s.line, file: s.file, framed: Boolean(s.frame), expectError: s.expectError, hidden: Boolean(s.hidden) }))).toEqual([
+      { line: 4, file: 'svc/main.ts', framed: false, expectError: false, hidden: false },
+      { line: 10, file: 'svc/config.ts', framed: false, expectError: false, hidden: true },
+      { line: 22, file: undefined, framed: true, expectError: false, hidden: false },
+      { line: 28, file: undefined, framed: false, expectError: true, hidden: false },
     ]);
     const workspace = new Workspace(tempDir('lnm-snippets-self-'));
     workspace.ensure();
     const problems = checkSnippets(snippets, path.join(workspace.root, 'demo'), path.join(workspace.root, 'tsconfig.json'));
     expect(problems.map((p) => `${p.line}: ${p.message.replace(/:.*?(\(in its frame\))?$/, ' $1').trim()}`)).toEqual([
       '6: TS2322',
-      '18: TS2304 (in its frame)',
-      '19: TS2322',
-      '24: the text says TypeScript rejects this snippet, but it compiles',
+      '22: TS2304 (in its frame)',
+      '23: TS2322',
+      '28: the text says TypeScript rejects this snippet, but it compiles',
     ]);
   });
 });
