@@ -1,3 +1,45 @@
+import { cpSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { expect, test } from 'vitest';
+import { cli, repoRoot, tempDir } from '../support/cli';
 import { verifiesExercise } from '../support/verify';
 
 verifiesExercise('rmq-ack');
+
+/** The queues the rmq-ack checks declare: `<prefix>-<run id>` (exercise.json). Only this file runs rmq-ack. */
+const CHECK_QUEUE = /^(users|users-dead|audit)-[0-9a-f]{8}$/;
+
+async function rabbit(what: 'queues' | 'connections'): Promise<string[]> {
+  const r = await execa('rabbitmqctl', ['-q', what === 'queues' ? 'list_queues' : 'list_connections', 'name'], { reject: false });
+  if (r.exitCode !== 0) throw new Error(`rabbitmqctl is needed to see what RabbitMQ holds (exit ${r.exitCode}): ${r.stderr || r.message}`);
+  return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l && l !== 'name');
+}
+
+async function settled<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!ok(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    value = await read();
+  }
+  return value;
+}
+
+test('two solved checks and a starter at once do not interfere, and leave no queue or connection behind', async () => {
+  const connectionsBefore = (await rabbit('connections')).length;
+  const workspaces = ['solved-a', 'solved-b', 'starter'].map((name) => ({ name, dir: tempDir(`lnm-rmq-${name}-`) }));
+  for (const w of workspaces) {
+    const r = await cli(['scaffold', 'rmq-ack', '--dir', w.dir]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    if (w.name !== 'starter') cpSync(path.join(repoRoot, 'solutions', 'rmq-ack'), path.join(w.dir, 'rmq-ack'), { recursive: true });
+  }
+  const results = await Promise.all(workspaces.map((w) => cli(['check', 'rmq-ack', '--dir', w.dir, '--reporter', 'json'])));
+  const statuses = results.map((r) => (JSON.parse(r.stdout) as { status: string }).status);
+  expect(statuses, results.map((r) => r.stdout).join('\n')).toEqual(['pass', 'pass', 'fail']);
+
+  const left = await settled(() => rabbit('queues'), (queues) => !queues.some((q) => CHECK_QUEUE.test(q)));
+  expect(left.filter((q) => CHECK_QUEUE.test(q))).toEqual([]);
+  const connections = await settled(() => rabbit('connections'), (c) => c.length <= connectionsBefore);
+  expect(connections.length).toBeLessThanOrEqual(connectionsBefore);
+}, 300_000);
