@@ -74,7 +74,13 @@ class TypeCheckServer {
     const id = this.nextId++;
     const result = new Promise<TypeDiagnostic[]>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     this.busy();
-    this.child.send({ id, tsconfig, files });
+    this.child.send({ id, tsconfig, files }, (error) => {
+      // The checker died between two checks: this one fails plainly instead of waiting forever.
+      if (error && this.pending.has(id)) {
+        this.pending.get(id)!.reject(new Error(`The type checker is gone: ${error.message}`));
+        this.pending.delete(id);
+      }
+    });
     return { id, result };
   }
 
