@@ -20,8 +20,13 @@ export function registerDev(program: Command, ctx: CommandContext, result: Comma
       catalog.validateAll();
       const exercises = id ? [catalog.exercise(id)] : catalog.exercises;
       const all: VerifyOutcome[] = [];
+      const lessonsChecked = new Set<string>();
       for (const exercise of exercises) {
         if (!opts.json) ctx.out(ctx.style.bold(exercise.id));
+        // A lesson's snippets are checked once, with its first exercise (hybrid-app, not also hybrid-app-redis).
+        const lesson = catalog.lesson(exercise.manifest.lesson);
+        const lessonDir = lessonsChecked.has(lesson.id) || lesson.meta.exercises[0] !== exercise.id ? undefined : lesson.dir;
+        lessonsChecked.add(lesson.id);
         await verifyExercise(exercise, (o) => {
           all.push(o);
           if (opts.json) return;
@@ -31,7 +36,7 @@ export function registerDev(program: Command, ctx: CommandContext, result: Comma
             if (opts.verbose) ctx.out(renderPretty(o.result, ctx.style).replace(/^/gm, '      '));
             else ctx.out(ctx.style.dim(`      ${(firstFailure(o.result)?.message ?? '').split('\n').slice(0, 6).join('\n      ')}`));
           }
-        });
+        }, lessonDir);
       }
       const failed = all.filter((o) => !o.ok).length;
       if (opts.json) ctx.out(JSON.stringify(all.map(({ result: r, ...rest }) => ({ ...rest, firstFailure: firstFailure(r) })), null, 2));

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Exercise } from '../catalog/catalog';
@@ -7,6 +7,7 @@ import { firstFailure } from '../grading/check-result';
 import { runCheck } from '../grading/run-check';
 import { t } from '../i18n/messages';
 import { Workspace } from '../workspace/workspace';
+import { checkSnippets, extractSnippets } from './snippets';
 
 export interface VerifyOutcome {
   exercise: string;
@@ -22,7 +23,7 @@ export interface VerifyOutcome {
  * The author's proof for one exercise: its starter fails, its reference solution passes, and each
  * mistake fixture fails with its intended mistake as the first failure.
  */
-export async function verifyExercise(exercise: Exercise, onOutcome: (o: VerifyOutcome) => void = () => undefined): Promise<VerifyOutcome[]> {
+export async function verifyExercise(exercise: Exercise, onOutcome: (o: VerifyOutcome) => void = () => undefined, lessonDir?: string): Promise<VerifyOutcome[]> {
   const root = mkdtempSync(path.join(os.tmpdir(), `lnm-verify-${exercise.id}-`));
   const workspace = new Workspace(root);
   workspace.ensure();
@@ -40,6 +41,11 @@ export async function verifyExercise(exercise: Exercise, onOutcome: (o: VerifyOu
     return r.status === 'pass' ? 'pass' : `fail at "${f?.name}"${f?.mistake ? ` as ${f.mistake}` : ' (no known mistake)'}`;
   };
   try {
+    if (lessonDir) {
+      const outcome = verifySnippets(exercise, lessonDir, workspace);
+      outcomes.push(outcome);
+      onOutcome(outcome);
+    }
     await run('starter', [exercise.starterDir], (r) => ({ ok: r.status === 'fail', expected: 'fail', got: describe(r) }));
     await run('solution', [exercise.solutionDir], (r) => ({ ok: r.status === 'pass', expected: 'pass', got: describe(r) }));
     for (const m of exercise.mistakes()) {
@@ -55,7 +61,32 @@ export async function verifyExercise(exercise: Exercise, onOutcome: (o: VerifyOu
   return outcomes;
 }
 
+/** Every TypeScript snippet of the exercise's lesson compiles, in every language (see snippets.ts). */
+function verifySnippets(exercise: Exercise, lessonDir: string, workspace: Workspace): VerifyOutcome {
+  const started = Date.now();
+  const problems: string[] = [];
+  for (const lang of readdirSync(lessonDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
+    const file = path.join(lessonDir, lang, 'lesson.md');
+    if (!existsSync(file)) continue;
+    const found = checkSnippets(extractSnippets(readFileSync(file, 'utf8')), path.join(workspace.root, `snippets-${lang}`), path.join(workspace.root, 'tsconfig.json'));
+    problems.push(...found.map((p) => `${file}:${p.line}: ${p.message}`));
+  }
+  const ok = problems.length === 0;
+  const durationMs = Date.now() - started;
+  const name = t('verify.snippets');
+  return {
+    exercise: exercise.id,
+    case: 'snippets',
+    ok,
+    expected: 'every snippet compiles',
+    got: ok ? 'every snippet compiles' : `${problems.length} error(s)`,
+    durationMs,
+    result: { exercise: exercise.id, status: ok ? 'pass' : 'fail', durationMs, tests: [ok ? { name, status: 'pass', durationMs } : { name, status: 'fail', durationMs, message: problems.join('\n') }], logs: {}, timedOut: false },
+  };
+}
+
 export function verifyCaseLabel(o: VerifyOutcome): string {
+  if (o.case === 'snippets') return t('verify.snippets');
   if (o.case === 'starter') return t('verify.starter');
   if (o.case === 'solution') return t('verify.solution');
   return t('verify.mistake', { mistake: o.case.replace(/^mistake-/, '') });

@@ -72,6 +72,7 @@ export const core = {
   'start.workspace': 'Workspace: {dir}',
   'start.begin': 'Begin with: `learn-nest-micro lesson {id}`, then `learn-nest-micro scaffold {id}`.',
 
+  'verify.snippets': "the lesson's TypeScript snippets compile",
   'verify.starter': 'starter fails',
   'verify.solution': 'solution passes',
   'verify.mistake': 'mistake {mistake} is reported',
