@@ -11,7 +11,7 @@ export function registerDev(program: Command, ctx: CommandContext, result: Comma
   const dev = program.command('dev').description('commands for lesson authors');
   dev
     .command('verify [id]')
-    .description('prove each exercise: the starter fails, the solution passes, each mistake fixture fails with its message')
+    .description("prove each exercise: its lesson's TypeScript snippets compile, the starter fails, the solution passes, each mistake fixture fails with its message")
     .option('--json', 'print the outcomes as JSON')
     .option('--verbose', 'print the full report of every case that does not behave as expected')
     .addHelpText('after', '\nExample:\n  $ learn-nest-micro dev verify tcp-basics')
