@@ -7,7 +7,6 @@ import { firstFailure } from '../grading/check-result';
 import { runCheck } from '../grading/run-check';
 import { t } from '../i18n/messages';
 import { Workspace } from '../workspace/workspace';
-import { checkSnippets, extractSnippets } from './snippets';
 
 export interface VerifyOutcome {
   exercise: string;
@@ -42,7 +41,7 @@ export async function verifyExercise(exercise: Exercise, onOutcome: (o: VerifyOu
   };
   try {
     if (lessonDir) {
-      const outcome = verifySnippets(exercise, lessonDir, workspace);
+      const outcome = await verifySnippets(exercise, lessonDir, workspace);
       outcomes.push(outcome);
       onOutcome(outcome);
     }
@@ -62,8 +61,10 @@ export async function verifyExercise(exercise: Exercise, onOutcome: (o: VerifyOu
 }
 
 /** Every TypeScript snippet of the exercise's lesson compiles, in every language (see snippets.ts). */
-function verifySnippets(exercise: Exercise, lessonDir: string, workspace: Workspace): VerifyOutcome {
+async function verifySnippets(exercise: Exercise, lessonDir: string, workspace: Workspace): Promise<VerifyOutcome> {
   const started = Date.now();
+  // Loaded here, not at start-up: the TypeScript compiler alone takes ~0.4 s to load, every command would pay it.
+  const { checkSnippets, extractSnippets } = await import('./snippets.js');
   const problems: string[] = [];
   for (const lang of readdirSync(lessonDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
     const file = path.join(lessonDir, lang, 'lesson.md');
