@@ -20,13 +20,11 @@ export function registerDev(program: Command, ctx: CommandContext, result: Comma
       catalog.validateAll();
       const exercises = id ? [catalog.exercise(id)] : catalog.exercises;
       const all: VerifyOutcome[] = [];
-      const lessonsChecked = new Set<string>();
       for (const exercise of exercises) {
         if (!opts.json) ctx.out(ctx.style.bold(exercise.id));
         // A lesson's snippets are checked once, with its first exercise (hybrid-app, not also hybrid-app-redis).
         const lesson = catalog.lesson(exercise.manifest.lesson);
-        const lessonDir = lessonsChecked.has(lesson.id) || lesson.meta.exercises[0] !== exercise.id ? undefined : lesson.dir;
-        lessonsChecked.add(lesson.id);
+        const lessonDir = lesson.meta.exercises[0] === exercise.id ? lesson.dir : undefined;
         await verifyExercise(exercise, (o) => {
           all.push(o);
           if (opts.json) return;

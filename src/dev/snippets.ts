@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Lexer, type Token, type Tokens } from 'marked';
 import ts from 'typescript';
+import { typeCheckOptions } from '../runner/compiler-options';
 
 /**
  * The TypeScript snippets of a lesson, made into files that can be type-checked together:
@@ -68,7 +69,7 @@ export function extractSnippets(markdown: string): Snippet[] {
         continue;
       }
       if (token.type !== 'space') pending = { expectError: false };
-      if ('tokens' in token && Array.isArray(token.tokens) && token.type === 'blockquote') visit(token.tokens);
+      if (token.type === 'blockquote') visit((token as Tokens.Blockquote).tokens);
     }
   };
   visit(new Lexer().lex(markdown));
@@ -83,7 +84,7 @@ export function checkSnippets(snippets: Snippet[], dir: string, tsconfig: string
   const files = new Map<string, { snippet: Snippet; offset: number }>();
   snippets.forEach((snippet, index) => {
     let name = snippet.file ?? `__snippet-${index + 1}.ts`;
-    if (snippet.file && [...files.keys()].includes(path.join(dir, snippet.file))) name = snippet.file.replace(/\.ts$/, `.${index + 1}.ts`);
+    if (snippet.file && files.has(path.join(dir, snippet.file))) name = snippet.file.replace(/\.ts$/, `.${index + 1}.ts`);
     let text = snippet.code;
     let offset = 0;
     if (snippet.frame) {
@@ -97,9 +98,7 @@ export function checkSnippets(snippets: Snippet[], dir: string, tsconfig: string
     files.set(file, { snippet, offset });
   });
 
-  const config = ts.readConfigFile(tsconfig, ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(config.config ?? {}, ts.sys, path.dirname(tsconfig), undefined, tsconfig);
-  const program = ts.createProgram({ rootNames: [...files.keys()], options: { ...parsed.options, noEmit: true } });
+  const program = ts.createProgram({ rootNames: [...files.keys()], options: typeCheckOptions(tsconfig) });
   const problems: SnippetProblem[] = [];
   const rejected = new Set<Snippet>();
   for (const d of ts.getPreEmitDiagnostics(program)) {

@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import ts from 'typescript';
+import { typeCheckOptions } from './compiler-options';
 
 interface Request {
   id: number;
@@ -18,10 +19,7 @@ interface Request {
 const declarations = new Map<string, ts.SourceFile>();
 
 function check(tsconfig: string, files: string[]) {
-  const config = ts.readConfigFile(tsconfig, ts.sys.readFile);
-  // Naming the config file makes `types` resolve from the workspace, whatever folder the command ran in.
-  const parsed = ts.parseJsonConfigFileContent(config.config ?? {}, ts.sys, path.dirname(tsconfig), undefined, tsconfig);
-  const options = { ...parsed.options, noEmit: true };
+  const options = typeCheckOptions(tsconfig);
   const host = ts.createCompilerHost(options);
   // Parsing and binding depend on the options, not on where the workspace is: copies of one share.
   const settingsKey = JSON.stringify(Object.entries(options).filter(([, v]) => typeof v !== 'string' || !v.includes(path.sep)).sort(([a], [b]) => a.localeCompare(b)));

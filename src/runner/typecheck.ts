@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Socket } from 'node:net';
 import { listFiles } from '../workspace/scaffold';
 import { writeFileAtomic } from '../workspace/atomic-write';
 import { killGroup, registerGroup, unregisterGroup } from './process-registry';
@@ -95,14 +95,14 @@ class TypeCheckServer {
   private busy(): void {
     this.child.ref();
     this.child.channel?.ref();
-    (this.child.stderr as (Readable & { ref?: () => void }) | null)?.ref?.();
+    (this.child.stderr as Socket | null)?.ref();
   }
 
   private idle(): void {
     if (this.pending.size > 0) return;
     this.child.unref();
     this.child.channel?.unref();
-    (this.child.stderr as (Readable & { unref?: () => void }) | null)?.unref?.();
+    (this.child.stderr as Socket | null)?.unref();
   }
 }
 

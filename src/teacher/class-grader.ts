@@ -25,9 +25,9 @@ export interface GradeClassOptions {
 }
 
 /**
- * How many checks to run at once: one per core, keeping one for everything else. A check keeps
- * about two cores busy (measured: 21 s of CPU in 11.5 s), so on two cores a second one at once
- * only makes both slower (4 solved checks: 44-62 s one at a time, 54-78 s two at a time).
+ * How many checks to run at once: one per core, keeping one for everything else. On two cores a
+ * second check at once barely helps (12 solved checks of tcp-basics and send-vs-emit: 83.7 s one at
+ * a time, 80.7 s two at a time, with more CPU spent), so one it is.
  */
 export function defaultJobs(cores = os.availableParallelism()): number {
   return Math.max(1, cores - 1);

@@ -2,6 +2,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'no
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { cli, fixtureContent, tempDir } from '../support/cli';
+import { processesMatching, waitFor } from '../support/wait';
 
 const solution = path.join(fixtureContent, 'solutions', 'echo', 'main.ts');
 const fixture = { content: 'fixture' as const };
@@ -9,6 +10,14 @@ const fixture = { content: 'fixture' as const };
 function scaffolded() {
   const dir = tempDir();
   return { dir, ready: cli(['scaffold', 'echo', '--dir', dir], fixture) };
+}
+
+/** A scaffolded echo workspace whose main.ts is the reference solution with one edit. */
+async function solvedWith(edit: (solution: string) => string): Promise<string> {
+  const { dir, ready } = scaffolded();
+  await ready;
+  writeFileSync(path.join(dir, 'echo', 'main.ts'), edit(readFileSync(solution, 'utf8')));
+  return dir;
 }
 
 describe('help and usage', () => {
@@ -152,10 +161,7 @@ describe('check', () => {
   });
 
   test('a TypeScript error is reported with file:line', async () => {
-    const { dir, ready } = scaffolded();
-    await ready;
-    const file = path.join(dir, 'echo', 'main.ts');
-    writeFileSync(file, readFileSync(solution, 'utf8').replace('return data;', 'const n: number = "not a number"; return data;'));
+    const dir = await solvedWith((s) => s.replace('return data;', 'const n: number = "not a number"; return data;'));
     const r = await cli(['check', 'echo', '--dir', dir], { ...fixture, cwd: dir });
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('First failure: TypeScript compiles');
@@ -163,9 +169,7 @@ describe('check', () => {
   });
 
   test('a service that crashes at start fails with its output', async () => {
-    const { dir, ready } = scaffolded();
-    await ready;
-    writeFileSync(path.join(dir, 'echo', 'main.ts'), readFileSync(solution, 'utf8') + "\nthrow new Error('boom at start');\n");
+    const dir = await solvedWith((s) => s + "\nthrow new Error('boom at start');\n");
     const r = await cli(['check', 'echo', '--dir', dir], fixture);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('The echo service exited with code 1 before it was ready.');
@@ -173,9 +177,7 @@ describe('check', () => {
   });
 
   test('a hard-coded port is diagnosed from the manifest', async () => {
-    const { dir, ready } = scaffolded();
-    await ready;
-    writeFileSync(path.join(dir, 'echo', 'main.ts'), readFileSync(solution, 'utf8').replace('port: Number(process.env.ECHO_PORT)', 'port: 0'));
+    const dir = await solvedWith((s) => s.replace('port: Number(process.env.ECHO_PORT)', 'port: 0'));
     const r = await cli(['check', 'echo', '--dir', dir, '--reporter', 'json'], fixture);
     expect(r.exitCode).toBe(1);
     const first = JSON.parse(r.stdout).tests.find((t: { status: string }) => t.status === 'fail');
@@ -183,9 +185,7 @@ describe('check', () => {
   });
 
   test('an endless loop in a handler fails the request it blocks and leaves no process behind', async () => {
-    const { dir, ready } = scaffolded();
-    await ready;
-    writeFileSync(path.join(dir, 'echo', 'main.ts'), readFileSync(solution, 'utf8').replace('return data;', 'for (;;) {}'));
+    const dir = await solvedWith((s) => s.replace('return data;', 'for (;;) {}'));
     // Long enough for the service to start on a busy machine.
     const r = await cli(['check', 'echo', '--dir', dir, '--timeout', '30'], fixture);
     expect(r.exitCode).toBe(1);
@@ -194,9 +194,7 @@ describe('check', () => {
   });
 
   test('an endless loop at start-up ends at the time limit and leaves no process behind', async () => {
-    const { dir, ready } = scaffolded();
-    await ready;
-    writeFileSync(path.join(dir, 'echo', 'main.ts'), readFileSync(solution, 'utf8').replace('await app.listen();', 'for (;;) {}'));
+    const dir = await solvedWith((s) => s.replace('await app.listen();', 'for (;;) {}'));
     // A limit shorter than the wait for readiness: the hard limit, not the readiness wait, ends this check.
     const r = await cli(['check', 'echo', '--dir', dir, '--timeout', '3'], fixture);
     expect(r.exitCode).toBe(1);
@@ -214,9 +212,7 @@ describe('check', () => {
 describe('no child process outlives the command', () => {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
     test(`${signal} during a check stops every service`, async () => {
-      const { dir, ready } = scaffolded();
-      await ready;
-      writeFileSync(path.join(dir, 'echo', 'main.ts'), readFileSync(solution, 'utf8').replace('return data;', 'for (;;) {}'));
+      const dir = await solvedWith((s) => s.replace('return data;', 'for (;;) {}'));
       const child = cli(['check', 'echo', '--dir', dir, '--timeout', '60'], { ...fixture, detached: true });
       await waitFor(async () => (await processesUnder(dir)).length > 0);
       process.kill(child.pid!, signal);
@@ -229,16 +225,6 @@ describe('no child process outlives the command', () => {
 });
 
 /** Processes whose command line mentions the workspace (the learner's services run with its tsconfig). */
-async function processesUnder(dir: string): Promise<string[]> {
-  const { execa } = await import('execa');
-  const r = await execa('pgrep', ['-af', path.join(dir, 'tsconfig.json')], { reject: false });
-  return r.stdout.split('\n').filter(Boolean);
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function processesUnder(dir: string): Promise<string[]> {
+  return processesMatching(path.join(dir, 'tsconfig.json'));
 }

@@ -12,15 +12,11 @@ const lessons = readdirSync(lessonsDir).flatMap((id) =>
     .map((d) => ({ id, lang: d.name, file: path.join(lessonsDir, id, d.name, 'lesson.md') })),
 );
 
-describe('every TypeScript snippet of every lesson compiles (parts of files inside the frame their lesson gives them)', () => {
-  test.each(lessons)('$id ($lang)', ({ id, lang, file }) => {
-    const snippets = extractSnippets(readFileSync(file, 'utf8'));
-    expect(snippets.length).toBeGreaterThan(0);
-    const workspace = new Workspace(tempDir(`lnm-snippets-${id}-`));
-    workspace.ensure();
-    const problems = checkSnippets(snippets, path.join(workspace.root, `snippets-${id}-${lang}`), path.join(workspace.root, 'tsconfig.json'));
-    const report = problems.map((p) => `${path.relative(repoRoot, file)}:${p.line}: ${p.message}`).join('\n');
-    expect(report).toBe('');
+// Compiling them is the first case of `dev verify` (test/verify/*), which npm test runs for the first
+// exercise of every lesson; here, only that there is something to compile.
+describe('every lesson has TypeScript snippets for dev verify to compile', () => {
+  test.each(lessons)('$id ($lang)', ({ file }) => {
+    expect(extractSnippets(readFileSync(file, 'utf8')).filter((s) => !s.hidden).length).toBeGreaterThan(0);
   });
 });
 

@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { cli, fixtureContent, tempDir } from '../support/cli';
+import { processesMatching, waitFor } from '../support/wait';
 import { makeClass } from './class-fixture';
 
 const fixture = { content: 'fixture' as const };
@@ -16,11 +17,6 @@ interface Result {
 }
 interface Book {
   students: { workspace: string; results: Result[]; points: number; maxPoints: number }[];
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
 }
 
 /** A loopback port nothing listens on. */
@@ -42,11 +38,7 @@ function grading(args: string[], options: Parameters<typeof cli>[1] = {}) {
   onTestFinished(() => {
     child.kill('SIGTERM');
   });
-  const processes = async (): Promise<string[]> => {
-    const { execa } = await import('execa');
-    const r = await execa('pgrep', ['-af', `${tmp}/lnm-grade-`], { reject: false });
-    return r.stdout.split('\n').filter((l) => l && !l.includes('pgrep'));
-  };
+  const processes = () => processesMatching(`${tmp}/lnm-grade-`);
   return { child, processes };
 }
 
@@ -91,7 +83,7 @@ describe('grade', () => {
   test('Ctrl-C stops every check at once and leaves no process behind', async () => {
     const { students } = makeClass();
     const { child, processes } = grading([students.hangs, students.solved, '--timeout', '120'], { detached: true });
-    await waitFor(async () => (await processes()).some((p) => p.includes('ts-node')));
+    await waitFor(async () => (await processes()).some((p) => p.includes('ts-node')), 120_000);
     expect((await processes()).length).toBeGreaterThan(0);
     process.kill(child.pid!, 'SIGINT');
     const r = await child;

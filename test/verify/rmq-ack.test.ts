@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { expect, test } from 'vitest';
 import { cli, repoRoot, tempDir } from '../support/cli';
 import { verifiesExercise } from '../support/verify';
+import { waitFor } from '../support/wait';
 
 verifiesExercise('rmq-ack');
 
@@ -14,16 +15,6 @@ async function rabbit(what: 'queues' | 'connections'): Promise<string[]> {
   const r = await execa('rabbitmqctl', ['-q', what === 'queues' ? 'list_queues' : 'list_connections', 'name'], { reject: false });
   if (r.exitCode !== 0) throw new Error(`rabbitmqctl is needed to see what RabbitMQ holds (exit ${r.exitCode}): ${r.stderr || r.message}`);
   return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l && l !== 'name');
-}
-
-async function settled<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500));
-    value = await read();
-  }
-  return value;
 }
 
 test('two solved checks and a starter at once do not interfere, and leave no queue or connection behind', async () => {
@@ -38,8 +29,9 @@ test('two solved checks and a starter at once do not interfere, and leave no que
   const statuses = results.map((r) => (JSON.parse(r.stdout) as { status: string }).status);
   expect(statuses, results.map((r) => r.stdout).join('\n')).toEqual(['pass', 'pass', 'fail']);
 
-  const left = await settled(() => rabbit('queues'), (queues) => !queues.some((q) => CHECK_QUEUE.test(q)));
-  expect(left.filter((q) => CHECK_QUEUE.test(q))).toEqual([]);
-  const connections = await settled(() => rabbit('connections'), (c) => c.length <= connectionsBefore);
-  expect(connections.length).toBeLessThanOrEqual(connectionsBefore);
+  const leftQueues = async () => (await rabbit('queues')).filter((q) => CHECK_QUEUE.test(q));
+  await waitFor(async () => (await leftQueues()).length === 0, 15_000, 500);
+  expect(await leftQueues()).toEqual([]);
+  await waitFor(async () => (await rabbit('connections')).length <= connectionsBefore, 15_000, 500);
+  expect((await rabbit('connections')).length).toBeLessThanOrEqual(connectionsBefore);
 }, 300_000);
