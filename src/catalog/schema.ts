@@ -82,6 +82,8 @@ export const quizSchema = z
     z
       .strictObject({
         question: z.string().min(1),
+        // reasoning: predict what code prints or sends, spot the bug, pick the transport for a need; recall: a fact.
+        kind: z.enum(['reasoning', 'recall']).default('recall'),
         choices: z.array(z.string().min(1)).min(2),
         answer: z.array(z.number().int().nonnegative()).min(1),
         explanation: z.string().min(1),

@@ -11,11 +11,12 @@ export function registerDev(program: Command, ctx: CommandContext, result: Comma
   const dev = program.command('dev').description('commands for lesson authors');
   dev
     .command('verify [id]')
-    .description("prove each exercise: its lesson's TypeScript snippets compile, the starter fails, the solution passes, each mistake fixture fails with its message")
+    .description("prove each exercise: its lesson shows no more than a few lines of the solution, the lesson's TypeScript snippets compile, the starter fails, the solution passes, each mistake fixture fails with its message")
     .option('--json', 'print the outcomes as JSON')
+    .option('--content', 'only the lesson cases (overlap with the solution, snippets): fast, starts no service')
     .option('--verbose', 'print the full report of every case that does not behave as expected')
     .addHelpText('after', '\nExample:\n  $ learn-nest-micro dev verify tcp-basics')
-    .action(async (id: string | undefined, opts: { json?: boolean; verbose?: boolean }) => {
+    .action(async (id: string | undefined, opts: { json?: boolean; verbose?: boolean; content?: boolean }) => {
       const catalog = ctx.catalog;
       catalog.validateAll();
       const exercises = id ? [catalog.exercise(id)] : catalog.exercises;
@@ -24,7 +25,7 @@ export function registerDev(program: Command, ctx: CommandContext, result: Comma
         if (!opts.json) ctx.out(ctx.style.bold(exercise.id));
         // A lesson's snippets are checked once, with its first exercise (hybrid-app, not also hybrid-app-redis).
         const lesson = catalog.lesson(exercise.manifest.lesson);
-        const lessonDir = lesson.meta.exercises[0] === exercise.id ? lesson.dir : undefined;
+        const snippets = lesson.meta.exercises[0] === exercise.id;
         await verifyExercise(exercise, (o) => {
           all.push(o);
           if (opts.json) return;
@@ -34,7 +35,7 @@ export function registerDev(program: Command, ctx: CommandContext, result: Comma
             if (opts.verbose) ctx.out(renderPretty(o.result, ctx.style).replace(/^/gm, '      '));
             else ctx.out(ctx.style.dim(`      ${(firstFailure(o.result)?.message ?? '').split('\n').slice(0, 6).join('\n      ')}`));
           }
-        }, lessonDir);
+        }, { lessonDir: lesson.dir, snippets, contentOnly: opts.content });
       }
       const failed = all.filter((o) => !o.ok).length;
       if (opts.json) ctx.out(JSON.stringify(all.map(({ result: r, ...rest }) => ({ ...rest, firstFailure: firstFailure(r) })), null, 2));

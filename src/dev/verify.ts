@@ -7,6 +7,7 @@ import { firstFailure } from '../grading/check-result';
 import { runCheck } from '../grading/run-check';
 import { t } from '../i18n/messages';
 import { Workspace } from '../workspace/workspace';
+import { lessonTexts, measureOverlap } from './overlap';
 
 export interface VerifyOutcome {
   exercise: string;
@@ -22,7 +23,17 @@ export interface VerifyOutcome {
  * The author's proof for one exercise: its starter fails, its reference solution passes, and each
  * mistake fixture fails with its intended mistake as the first failure.
  */
-export async function verifyExercise(exercise: Exercise, onOutcome: (o: VerifyOutcome) => void = () => undefined, lessonDir?: string): Promise<VerifyOutcome[]> {
+export interface VerifyOptions {
+  /** The exercise's lesson folder: its text must not hand over the solution (checked for every exercise). */
+  lessonDir?: string;
+  /** Type-check the lesson's snippets too (once per lesson, with its first exercise). */
+  snippets?: boolean;
+  /** Only the content cases (overlap, snippets): no services are started. */
+  contentOnly?: boolean;
+}
+
+export async function verifyExercise(exercise: Exercise, onOutcome: (o: VerifyOutcome) => void = () => undefined, options: VerifyOptions = {}): Promise<VerifyOutcome[]> {
+  const { lessonDir } = options;
   const root = mkdtempSync(path.join(os.tmpdir(), `lnm-verify-${exercise.id}-`));
   const workspace = new Workspace(root);
   workspace.ensure();
@@ -41,10 +52,16 @@ export async function verifyExercise(exercise: Exercise, onOutcome: (o: VerifyOu
   };
   try {
     if (lessonDir) {
+      const outcome = verifyOverlap(exercise, lessonDir);
+      outcomes.push(outcome);
+      onOutcome(outcome);
+    }
+    if (lessonDir && options.snippets) {
       const outcome = await verifySnippets(exercise, lessonDir, workspace);
       outcomes.push(outcome);
       onOutcome(outcome);
     }
+    if (options.contentOnly) return outcomes;
     await run('starter', [exercise.starterDir], (r) => ({ ok: r.status === 'fail', expected: 'fail', got: describe(r) }));
     await run('solution', [exercise.solutionDir], (r) => ({ ok: r.status === 'pass', expected: 'pass', got: describe(r) }));
     for (const m of exercise.mistakes()) {
@@ -58,6 +75,36 @@ export async function verifyExercise(exercise: Exercise, onOutcome: (o: VerifyOu
     rmSync(root, { recursive: true, force: true });
   }
   return outcomes;
+}
+
+/** The lesson (every language) shows at most a few of the solution's non-trivial lines (see overlap.ts). */
+export function verifyOverlap(exercise: Exercise, lessonDir: string): VerifyOutcome {
+  const started = Date.now();
+  const contentRoot = path.dirname(path.dirname(lessonDir));
+  const report = measureOverlap(exercise.solutionDir, lessonTexts(lessonDir), exercise.starterDir);
+  const durationMs = Date.now() - started;
+  const name = t('verify.overlap');
+  const got = t('verify.overlapGot', { shared: report.shared.length, total: report.solutionLines });
+  const message = [
+    t('verify.overlapFailed', { shared: report.shared.length, total: report.solutionLines, allowed: report.allowed }),
+    ...report.shared.map((s) => `  ${path.relative(contentRoot, s.lesson)}  =  solutions/${exercise.id}/${s.solution}\n    ${s.line}`),
+  ].join('\n');
+  return {
+    exercise: exercise.id,
+    case: 'overlap',
+    ok: report.ok,
+    expected: t('verify.overlapExpected', { allowed: report.allowed }),
+    got,
+    durationMs,
+    result: {
+      exercise: exercise.id,
+      status: report.ok ? 'pass' : 'fail',
+      durationMs,
+      tests: [report.ok ? { name, status: 'pass', durationMs } : { name, status: 'fail', durationMs, message }],
+      logs: {},
+      timedOut: false,
+    },
+  };
 }
 
 /** Every TypeScript snippet of the exercise's lesson compiles, in every language (see snippets.ts). */
@@ -88,6 +135,7 @@ async function verifySnippets(exercise: Exercise, lessonDir: string, workspace: 
 
 export function verifyCaseLabel(o: VerifyOutcome): string {
   if (o.case === 'snippets') return t('verify.snippets');
+  if (o.case === 'overlap') return t('verify.overlap');
   if (o.case === 'starter') return t('verify.starter');
   if (o.case === 'solution') return t('verify.solution');
   return t('verify.mistake', { mistake: o.case.replace(/^mistake-/, '') });

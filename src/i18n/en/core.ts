@@ -73,6 +73,10 @@ export const core = {
   'start.begin': 'Begin with: `learn-nest-micro lesson {id}`, then `learn-nest-micro scaffold {id}`.',
 
   'verify.snippets': "the lesson's TypeScript snippets compile",
+  'verify.overlap': "the lesson does not hand over the solution's lines",
+  'verify.overlapGot': '{shared} of the solution’s {total} non-trivial lines are in the lesson',
+  'verify.overlapExpected': 'at most {allowed} of its lines in the lesson',
+  'verify.overlapFailed': 'The lesson shows {shared} of the solution’s {total} non-trivial lines (at most {allowed} allowed). Teach the idea with an example of another domain and leave these lines to the learner:',
   'verify.starter': 'starter fails',
   'verify.solution': 'solution passes',
   'verify.mistake': 'mistake {mistake} is reported',
