@@ -3,15 +3,15 @@ import type { LessonEntry } from '../catalog/catalog';
 import { t } from '../i18n/messages';
 import { renderMarkdown } from '../ui/markdown';
 import { readingWidth } from '../ui/pager';
-import { isMultipleChoice, runQuiz, type QuizQuestion, type QuizScore } from './quiz';
+import { isMultipleChoice, runQuiz, shuffledChoices, type QuizQuestion, type QuizScore } from './quiz';
 
-/** The questions as plain text, for a pipe or CI: nothing is asked, nothing is revealed. */
+/** The questions as plain text, for a pipe or CI: nothing is asked, nothing is revealed (choices shuffled, as when asked). */
 export function renderQuizPlain(lesson: LessonEntry): string {
   const quiz = lesson.quiz();
   const lines = [t('quiz.plainHeader', { id: lesson.id, count: quiz.length }), ''];
   quiz.forEach((q, i) => {
     lines.push(`${i + 1}. ${q.question}${isMultipleChoice(q) ? ` ${t('quiz.multipleHint')}` : ''}`);
-    q.choices.forEach((choice, c) => lines.push(`   ${String.fromCharCode(97 + c)}) ${choice}`));
+    shuffledChoices(q).forEach((choice, c) => lines.push(`   ${String.fromCharCode(97 + c)}) ${choice.text}`));
     lines.push('');
   });
   lines.push(t('quiz.plainFooter', { id: lesson.id }));
@@ -28,7 +28,7 @@ export async function askQuiz(lesson: LessonEntry, style: ChalkInstance, out: (t
   out(style.bold(t('quiz.header', { title: lesson.title, count: quiz.length })));
   const ask = async (q: QuizQuestion, index: number): Promise<number[]> => {
     const message = `${t('quiz.questionOf', { n: index + 1, total: quiz.length })} ${q.question}`;
-    const choices = q.choices.map((name, value) => ({ name, value }));
+    const choices = shuffledChoices(q).map(({ text, index }) => ({ name: text, value: index }));
     if (isMultipleChoice(q)) return checkbox({ message: `${message} ${style.dim(t('quiz.multipleHint'))}`, choices, required: true });
     return [await select({ message, choices })];
   };

@@ -18,6 +18,25 @@ export function isMultipleChoice(question: QuizQuestion): boolean {
   return question.answer.length > 1;
 }
 
+export interface ShownChoice {
+  text: string;
+  /** The choice's index in the quiz file, which answers are given in. */
+  index: number;
+}
+
+/**
+ * The choices in a fresh random order (Fisher-Yates), so that an answer's place in the list tells
+ * nothing and a second attempt cannot be answered by position.
+ */
+export function shuffledChoices(question: QuizQuestion, random: () => number = Math.random): ShownChoice[] {
+  const shown = question.choices.map((text, index) => ({ text, index }));
+  for (let i = shown.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [shown[i], shown[j]] = [shown[j], shown[i]];
+  }
+  return shown;
+}
+
 /** Right when exactly the correct choices were picked, in any order. */
 export function isCorrect(question: QuizQuestion, chosen: readonly number[]): boolean {
   const wanted = new Set(question.answer);
