@@ -116,14 +116,14 @@ function timeline(p: Placed, s: Snapshot): string {
 test("the consumers answer { cmd: 'stock' } and { cmd: 'notifications' }", async () => {
   const stock = await send<StockReport>(await tcpClient('INVENTORY_PORT'), { cmd: 'stock' }, {}, { timeoutMs: 8000 });
   if (!stock.ok && /no matching message handler/.test(stock.errorText)) {
-    throw fail("The inventory service has no handler for { cmd: 'stock' }: decorate InventoryController.stock() with @MessagePattern({ cmd: 'stock' }).", stock);
+    throw fail("The inventory service has no handler for { cmd: 'stock' }: InventoryController.stock() needs the decorator that makes a method answer requests, with that pattern.", stock);
   }
   if (!stock.ok || !isStockReport(stock.value)) throw fail("{ cmd: 'stock' } should reply with the inventory's stock report ({ stock, reservations }).", stock);
   initialStock = stock.value.stock;
 
   const notes = await send<Notification[]>(await tcpClient('NOTIFICATION_PORT'), { cmd: 'notifications' }, {}, { timeoutMs: 8000 });
   if (!notes.ok && /no matching message handler/.test(notes.errorText)) {
-    throw fail("The notification service has no handler for { cmd: 'notifications' }: decorate NotificationController.list() with @MessagePattern({ cmd: 'notifications' }).", notes);
+    throw fail("The notification service has no handler for { cmd: 'notifications' }: NotificationController.list() needs the decorator that makes a method answer requests, with that pattern.", notes);
   }
   if (!notes.ok || !Array.isArray(notes.value)) throw fail("{ cmd: 'notifications' } should reply with the list of notifications sent.", notes);
 });
@@ -205,7 +205,7 @@ test('both consumers receive every order_created event', async () => {
   if (silent) {
     const noHandler = (await logLines(silent)).find((l) => /no matching event handler/.test(l));
     if (noHandler) {
-      throw fail(`The ${silent} service received 'order_created' but has no handler for it: decorate its handler with @EventPattern('order_created').`, {
+      throw fail(`The ${silent} service received 'order_created' but has no handler for it: its handler needs the event decorator with exactly that pattern.`, {
         ...evidence,
         original: noHandler.trim(),
       });
@@ -215,7 +215,7 @@ test('both consumers receive every order_created event', async () => {
   if (emailGot !== pushGot) {
     const missing = emailGot ? 'pushToWarehouse' : 'emailCustomer';
     if (messagePatternOnEvent()) throw mistake('message-pattern-for-event', evidence);
-    throw fail(`NotificationController.${missing}() never ran: both handlers need @EventPattern('order_created').`, evidence);
+    throw fail(`NotificationController.${missing}() never ran: both handlers of 'order_created' need the event decorator.`, evidence);
   }
   throw fail('Some orders never reached a consumer: every POST /orders must emit its own order_created event.', evidence);
 });
