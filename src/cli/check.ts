@@ -29,7 +29,7 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
   program
     .command('check [id]')
     .description('grade an exercise: start your services and run the hidden checks against them')
-    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
     .option('--reporter <name>', 'pretty, json or junit', 'pretty')
     .option('--timeout <seconds>', 'hard time limit of the whole check')
     .option('--assignment <file>', "use this assignment's time limit (default: the workspace's assignment, if it sets one)")

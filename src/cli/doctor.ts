@@ -10,7 +10,7 @@ export function registerDoctor(program: Command, ctx: CommandContext, result: Co
   program
     .command('doctor')
     .description('check Node, the workspace and its dependencies, the brokers and free ports; says how to fix each problem')
-    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
     .option('--json', 'print the findings as JSON')
     .option('--fix', "repair the workspace's files and package links")
     .addHelpText('after', '\nExit codes: 0 all fine, 1 a problem was found, 2 usage error.\n\nExample:\n  $ learn-nest-micro doctor\n  $ learn-nest-micro doctor --fix --dir ~/nest-course')

@@ -8,7 +8,7 @@ export function registerHint(program: Command, ctx: CommandContext, _result: Com
   program
     .command('hint [id]')
     .description('the next hint for an exercise, one layer at a time (a nudge first)')
-    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
     .option('--all', 'show every hint you have seen so far again')
     .addHelpText('after', '\nExample:\n  $ learn-nest-micro hint tcp-basics')
     .action((id: string | undefined, opts: { dir?: string; all?: boolean }) => {

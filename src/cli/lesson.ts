@@ -8,11 +8,18 @@ import type { CommandResult } from './main';
 
 export function registerLesson(program: Command, ctx: CommandContext, _result: CommandResult): void {
   program
-    .command('lesson <id>')
-    .description('show a lesson: rendered and paged in a terminal, plain text when piped')
+    .command('lesson [id]')
+    .description('show a lesson: rendered and paged in a terminal, plain text when piped; without an id, the list of lessons')
     .option('--lang <lang>', 'language of the lesson (en, uk)')
-    .addHelpText('after', '\nExample:\n  $ learn-nest-micro lesson tcp-basics\n  $ learn-nest-micro lesson tcp-basics > tcp-basics.txt')
-    .action(async (id: string) => {
+    .addHelpText('after', '\nExample:\n  $ learn-nest-micro lesson\n  $ learn-nest-micro lesson tcp-basics\n  $ learn-nest-micro lesson tcp-basics > tcp-basics.txt')
+    .action(async (id: string | undefined) => {
+      if (!id) {
+        ctx.out(ctx.style.bold(t('lesson.list')));
+        for (const l of ctx.catalog.lessons) ctx.out(`  ${String(l.meta.order).padStart(2)}. ${l.id.padEnd(16)} ${l.title}`);
+        ctx.out();
+        ctx.out(t('lesson.listHint', { id: ctx.catalog.lessons[0]?.id ?? '<id>' }));
+        return;
+      }
       const lesson = ctx.catalog.lesson(id);
       const exercise = lesson.meta.exercises[0];
       const next = lesson.hasQuiz() ? t('lesson.next', { id: exercise, lesson: lesson.id }) : t('lesson.nextNoQuiz', { id: exercise });

@@ -35,7 +35,7 @@ export function registerList(program: Command, ctx: CommandContext, _result: Com
   program
     .command('list')
     .description('lessons and exercises, in order, with your status')
-    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
     .option('--json', 'print JSON for scripts')
     .addHelpText('after', '\nExample:\n  $ learn-nest-micro list --json')
     .action((opts: { dir?: string; json?: boolean }) => {

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError } from '../errors';
 import { setLanguage, t } from '../i18n/messages';
-import { isPromptExit } from '../ui/prompts';
+import { interactive, isPromptExit } from '../ui/prompts';
 import { CommandContext } from './context';
 import { registerAssign } from './assign';
 import { registerGrade } from './grade';
@@ -49,6 +49,15 @@ export async function main(argv: string[]): Promise<number> {
   const result: CommandResult = { exitCode: ExitCode.pass };
   const program = buildProgram(ctx, result);
   try {
+    // No command: a person at a terminal gets the course (as `rustlings` does); a pipe or CI gets the help.
+    const words = argv.slice(2).filter((a, i, all) => !a.startsWith('-') && all[i - 1] !== '--lang');
+    if (words.length === 0 && !argv.slice(2).some((a) => /^(-h|--help|-v|--version)$/.test(a))) {
+      if (interactive()) argv = [...argv, 'start'];
+      else {
+        process.stdout.write(program.helpInformation());
+        return ExitCode.pass;
+      }
+    }
     await program.parseAsync(argv);
     return result.exitCode;
   } catch (error) {

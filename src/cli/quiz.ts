@@ -11,7 +11,7 @@ export function registerQuiz(program: Command, ctx: CommandContext, _result: Com
   program
     .command('quiz <id>')
     .description("answer a lesson's quiz: an explanation after each answer, the score kept in your progress")
-    .option('--dir <dir>', 'the workspace to keep the score in (default: the current folder or the nearest one above)')
+    .option('--dir <dir>', 'the workspace to keep the score in (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
     .option('--lang <lang>', 'language of the questions (en, uk)')
     .addHelpText('after', '\nNot in a terminal (piped, CI): prints the questions and exits without waiting.\n\nExample:\n  $ learn-nest-micro quiz tcp-basics')
     .action(async (id: string, opts: { dir?: string }) => {

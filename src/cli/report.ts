@@ -11,7 +11,7 @@ export function registerReport(program: Command, ctx: CommandContext, _result: C
   program
     .command('report')
     .description('your results as JSON, for handing in: per exercise status, points, attempts, hints used, when it passed, and a digest of your files')
-    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
     .option('--out <file>', 'write the report to a file instead of printing it')
     .option('--assignment <file>', "score against this assignment (default: the workspace's own)")
     .option('--points', 'print only the points, as X/Y (for CI)')

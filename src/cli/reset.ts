@@ -8,7 +8,7 @@ export function registerReset(program: Command, ctx: CommandContext, _result: Co
   program
     .command('reset <id>')
     .description('restore the starter of an exercise, keeping a backup of your files')
-    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
     .addHelpText('after', '\nExample:\n  $ learn-nest-micro reset tcp-basics')
     .action((id: string, opts: { dir?: string }) => {
       const exercise = ctx.catalog.exercise(id);

@@ -14,7 +14,7 @@ export function registerRun(program: Command, ctx: CommandContext, result: Comma
   program
     .command('run [id]')
     .description("start your services with live, prefixed logs until Ctrl-C, to experiment by hand")
-    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
     .addHelpText('after', '\nExample:\n  $ learn-nest-micro run tcp-basics\n  (then in another terminal: curl "localhost:<GATEWAY_PORT>/math/sum?numbers=1,2,3")')
     .action(async (id: string | undefined, opts: { dir?: string }) => {
       const workspace = ctx.workspace(opts.dir);

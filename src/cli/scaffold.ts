@@ -9,8 +9,8 @@ import type { CommandResult } from './main';
 export function registerScaffold(program: Command, ctx: CommandContext, _result: CommandResult): void {
   program
     .command('scaffold <id>')
-    .description('write the starter of an exercise into <dir>/<id>/ (creates the workspace on first use)')
-    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .description('write the starter of an exercise into <dir>/<id>/ (creates the workspace on first use: ./learn-nest-micro/ unless --dir says otherwise)')
+    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
     .option('--force', 'replace your files with the starter, after backing them up')
     .addHelpText('after', '\nExample:\n  $ learn-nest-micro scaffold tcp-basics --dir ~/nest-course')
     .action((id: string, opts: { dir?: string; force?: boolean }) => {

@@ -13,7 +13,7 @@ export function registerSolution(program: Command, ctx: CommandContext, _result:
   program
     .command('solution [id]')
     .description('the reference solution as a diff against your files (after you pass, or with --yes)')
-    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
     .option('-y, --yes', 'show it even though you have not passed yet')
     .addHelpText('after', '\nExample:\n  $ learn-nest-micro solution tcp-basics')
     .action(async (id: string | undefined, opts: { dir?: string; yes?: boolean }) => {

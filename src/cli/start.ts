@@ -14,7 +14,7 @@ export function registerStart(program: Command, ctx: CommandContext, result: Com
   program
     .command('start')
     .description('the course: a menu of the lessons with your progress, each lesson with its exercise, watch, hints, quiz and solution')
-    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
     .option('--lang <lang>', 'language of lessons and messages (en, uk)')
     .addHelpText('after', '\nNot in a terminal (piped, CI): prints the course and where to begin, and exits.\n\nExample:\n  $ npx learn-nest-micro start')
     .action(async (opts: { dir?: string }) => {

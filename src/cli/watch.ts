@@ -10,7 +10,7 @@ export function registerWatch(program: Command, ctx: CommandContext, _result: Co
   program
     .command('watch [id]')
     .description('check an exercise again on every save, with single keys for a hint, the next lesson, a reset or quitting')
-    .option('--dir <dir>', 'the workspace (default: the current folder or the nearest one above)')
+    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
     .option('--poll', 'scan the folder for changes instead of relying on file events (for network folders and some containers)')
     .option('--timeout <seconds>', 'hard time limit of each check')
     .addHelpText('after', '\nKeys: h hint, n next lesson, r reset to the starter, c check now, q quit.\n\nExample:\n  $ learn-nest-micro watch tcp-basics')

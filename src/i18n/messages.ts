@@ -18,8 +18,17 @@ export function language(): Language {
   return current;
 }
 
-/** A message in the current language (English when not translated), with `{name}` filled in. */
+/**
+ * How the learner runs the tool, for the commands messages suggest: `npx learn-nest-micro` when it was
+ * started through npx (npm sets npm_command=exec), where a bare `learn-nest-micro` is not on the PATH.
+ */
+export function invocation(env: NodeJS.ProcessEnv = process.env): string {
+  return env.npm_command === 'exec' ? 'npx learn-nest-micro' : 'learn-nest-micro';
+}
+
+/** A message in the current language (English when not translated), with `{name}` filled in; `{cli}` is how to run the tool. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   const template = catalogs[current][key] ?? en[key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  const values: Record<string, string | number> = { cli: invocation(), ...params };
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }

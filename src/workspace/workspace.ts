@@ -9,6 +9,8 @@ import { brokerName } from '../catalog/schema';
 
 export const WORKSPACE_MARKER = 'learn-nest-micro.json';
 export const STATE_DIR = '.learn-nest-micro';
+/** Outside a workspace, the course goes into a folder of its own, never into the folder's own project. */
+export const DEFAULT_WORKSPACE_DIR = 'learn-nest-micro';
 
 /** Packages the learner's code imports; linked from the tool's own install so the workspace works offline. */
 export const LINKED_PACKAGES = [
@@ -84,7 +86,17 @@ export class Workspace {
     writeIfMissing(path.join(this.root, '.gitignore'), readFileSync(path.join(template, 'gitignore'), 'utf8'));
     if (!existsSync(path.join(this.root, '.vscode'))) cpSync(path.join(template, 'vscode'), path.join(this.root, '.vscode'), { recursive: true });
     this.linkPackages();
+    this.linkTool();
     return created;
+  }
+
+  /**
+   * Links the tool itself into node_modules (and its command into node_modules/.bin), so that inside the
+   * workspace `npx learn-nest-micro …` and `npm run check` find it offline, however it was started.
+   */
+  private linkTool(): void {
+    relink(path.join(this.root, 'node_modules', 'learn-nest-micro'), packageRoot);
+    relink(path.join(this.root, 'node_modules', '.bin', 'learn-nest-micro'), path.join(packageRoot, 'bin', 'learn-nest-micro.js'));
   }
 
   /** Symlinks each package into the workspace's node_modules, leaving real installs alone. */
@@ -92,15 +104,19 @@ export class Workspace {
     for (const name of LINKED_PACKAGES) {
       const target = findPackageDir(name);
       if (!target) continue;
-      const link = path.join(this.root, 'node_modules', name);
-      const existing = lstatOrUndefined(link);
-      if (existing && !existing.isSymbolicLink()) continue;
-      if (existing && readlinkSync(link) === target && existsSync(link)) continue;
-      if (existing) rmSync(link, { force: true });
-      mkdirSync(path.dirname(link), { recursive: true });
-      symlinkSync(target, link, 'junction');
+      relink(path.join(this.root, 'node_modules', name), target);
     }
   }
+}
+
+/** Points a symlink at target, leaving a real install at that place alone. */
+function relink(link: string, target: string): void {
+  const existing = lstatOrUndefined(link);
+  if (existing && !existing.isSymbolicLink()) return;
+  if (existing && readlinkSync(link) === target && existsSync(link)) return;
+  if (existing) rmSync(link, { force: true });
+  mkdirSync(path.dirname(link), { recursive: true });
+  symlinkSync(target, link, 'junction');
 }
 
 export const brokerEnvVar: Record<BrokerName, string> = {
@@ -119,7 +135,8 @@ export const brokerDefaults: Record<BrokerName, string> = {
 
 /**
  * The workspace for a command: `--dir` when given, else the nearest folder above the current one
- * holding learn-nest-micro.json, else the current folder.
+ * holding learn-nest-micro.json, else `./learn-nest-micro/` (as `rustlings init` makes `rustlings/`):
+ * the course never mixes into a project that happens to be the current folder.
  */
 export function resolveWorkspace(dir?: string, cwd = process.cwd()): Workspace {
   if (dir) return new Workspace(path.resolve(cwd, dir));
@@ -127,7 +144,7 @@ export function resolveWorkspace(dir?: string, cwd = process.cwd()): Workspace {
   for (;;) {
     if (existsSync(path.join(current, WORKSPACE_MARKER))) return new Workspace(current);
     const parent = path.dirname(current);
-    if (parent === current) return new Workspace(path.resolve(cwd));
+    if (parent === current) return new Workspace(path.resolve(cwd, DEFAULT_WORKSPACE_DIR));
     current = parent;
   }
 }

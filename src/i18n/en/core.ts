@@ -3,9 +3,9 @@ export const core = {
   'error.unknownExercise': 'There is no exercise "{id}".',
   'error.unknownLesson': 'There is no lesson "{id}".',
   'error.didYouMean': 'Did you mean "{id}"?',
-  'error.listHint': 'Run `learn-nest-micro list` to see them all.',
+  'error.listHint': 'Run `{cli} list` to see them all.',
   'error.notScaffolded': 'The exercise {id} is not in this workspace yet ({dir}).',
-  'error.notScaffoldedHint': 'Run `learn-nest-micro scaffold {id}` first.',
+  'error.notScaffoldedHint': 'Run `{cli} scaffold {id}` first.',
   'error.noCurrentExercise': 'Which exercise? Name one, or run the command inside an exercise folder.',
   'error.badReporter': 'Unknown reporter "{reporter}": use pretty, json or junit.',
   'error.badTimeout': '--timeout takes a number of seconds, not "{value}".',
@@ -19,19 +19,19 @@ export const core = {
 
   'scaffold.written': 'Wrote the starter of {id} to {dir}',
   'scaffold.exists': '{dir} already holds your work on {id}; nothing was overwritten.',
-  'scaffold.existsHint': 'Use `learn-nest-micro scaffold {id} --force` to start over (your files are backed up first), or `learn-nest-micro check {id}` to grade them.',
+  'scaffold.existsHint': 'Use `{cli} scaffold {id} --force` to start over (your files are backed up first), or `{cli} check {id}` to grade them.',
   'scaffold.backup': 'Your previous files are backed up in {dir}',
-  'scaffold.next': 'Next: edit the files, then run `learn-nest-micro check {id}`.',
+  'scaffold.next': 'Next: edit the files, then run `{cli} check {id}`.',
   'scaffold.files': 'Files to edit:',
 
   'reset.done': 'Restored the starter of {id}.',
 
   'hint.header': 'Hint {n} of {total} for {id}',
-  'hint.noMore': 'That was the last hint. `learn-nest-micro solution {id}` shows the reference solution.',
+  'hint.noMore': 'That was the last hint. `{cli} solution {id}` shows the reference solution.',
   'hint.more': 'Run the command again for the next hint.',
 
   'solution.locked': 'The solution of {id} is shown after you pass its check.',
-  'solution.lockedHint': 'Pass it first, or run `learn-nest-micro solution {id} --yes` to see it anyway.',
+  'solution.lockedHint': 'Pass it first, or run `{cli} solution {id} --yes` to see it anyway.',
   'solution.header': 'Reference solution of {id}, as a diff against your files:',
   'solution.same': 'Your files already match the reference solution.',
 
@@ -53,8 +53,8 @@ export const core = {
   'check.received': 'received',
   'check.nestSaid': 'NestJS said',
   'check.fix': 'Fix',
-  'check.next': 'Next: `learn-nest-micro hint {id}` for a hint, or fix the first failure and check again.',
-  'check.passedNext': 'Well done. `learn-nest-micro solution {id}` shows the reference solution; next up: {next}.',
+  'check.next': 'Next: `{cli} hint {id}` for a hint, or fix the first failure and check again.',
+  'check.passedNext': 'Well done. `{cli} solution {id}` shows the reference solution; next up: {next}.',
   'check.passedLast': 'Well done: that was the last lesson.',
   'check.interrupted': 'Interrupted: every service was stopped.',
 
@@ -70,7 +70,7 @@ export const core = {
 
   'start.intro': 'learn-nest-micro: learn NestJS microservices by building them.',
   'start.workspace': 'Workspace: {dir}',
-  'start.begin': 'Begin with: `learn-nest-micro lesson {id}`, then `learn-nest-micro scaffold {id}`.',
+  'start.begin': 'Begin with: `{cli} lesson {id}`, then `{cli} scaffold {id}`.',
 
   'verify.snippets': "the lesson's TypeScript snippets compile",
   'verify.overlap': "the lesson does not hand over the solution's lines",

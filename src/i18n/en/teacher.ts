@@ -12,7 +12,7 @@ export const teacher = {
   'assignment.noExercises': 'name at least one exercise',
   'assignment.hintsOff': 'Hints for {id} are turned off by your assignment ({file}).',
   'assignment.solutionsOff': 'The solution of {id} is not shown during your assignment ({file}).',
-  'assignment.rulesHint': 'Your teacher chose this for the assignment; the lesson and the feedback of `learn-nest-micro check` are still there to help.',
+  'assignment.rulesHint': 'Your teacher chose this for the assignment; the lesson and the feedback of `{cli} check` are still there to help.',
   'assignment.header': 'Assignment: {title}',
   'assignment.due': 'due {due}',
 
@@ -21,7 +21,7 @@ export const teacher = {
   'assign.badPoints': '--points takes a number of points (0 or more), not "{value}".',
   'assign.badDue': '--due takes a date like 2025-06-30 or 2025-06-30T23:59:00+02:00, not "{value}".',
   'assign.written': 'Wrote an assignment of {count} exercise(s), {points} point(s) in all, to {file}',
-  'assign.next': 'Students: `learn-nest-micro start --assignment {file}`. You, later: `learn-nest-micro grade <workspace...> --assignment {file}`.',
+  'assign.next': 'Students: `{cli} start --assignment {file}`. You, later: `{cli} grade <workspace...> --assignment {file}`.',
 
   'report.written': 'Wrote your report to {file}',
   'report.nothing': 'This workspace holds no exercise yet, and no assignment names any.',
