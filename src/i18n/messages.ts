@@ -20,10 +20,11 @@ export function language(): Language {
 
 /**
  * How the learner runs the tool, for the commands messages suggest: `npx learn-nest-micro` when it was
- * started through npx (npm sets npm_command=exec), where a bare `learn-nest-micro` is not on the PATH.
+ * started through npx or an npm script (npm sets npm_command), where a bare `learn-nest-micro` may not be
+ * on the learner's PATH; in a workspace npx finds the tool offline through node_modules/.bin.
  */
 export function invocation(env: NodeJS.ProcessEnv = process.env): string {
-  return env.npm_command === 'exec' ? 'npx learn-nest-micro' : 'learn-nest-micro';
+  return ['exec', 'run', 'run-script'].includes(env.npm_command ?? '') ? 'npx learn-nest-micro' : 'learn-nest-micro';
 }
 
 /** A message in the current language (English when not translated), with `{name}` filled in; `{cli}` is how to run the tool. */

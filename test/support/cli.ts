@@ -10,11 +10,14 @@ export const fixtureContent = path.join(repoRoot, 'test', 'fixtures', 'content')
 /** Runs the real, built CLI; never throws on a non-zero exit. */
 export function cli(args: string[], options: Options & { content?: 'fixture' | 'real' } = {}) {
   const { content = 'real', env, ...rest } = options;
+  // As a learner's shell runs it: not inside an npm script or npx, whichever started the tests.
+  const { npm_command: _npmCommand, ...outer } = process.env;
   return execa(process.execPath, [bin, ...args], {
     reject: false,
     stdin: 'ignore',
     ...rest,
-    env: { NO_COLOR: '1', ...(content === 'fixture' ? { LNM_CONTENT_ROOT: fixtureContent } : {}), ...env },
+    extendEnv: false,
+    env: { ...outer, NO_COLOR: '1', ...(content === 'fixture' ? { LNM_CONTENT_ROOT: fixtureContent } : {}), ...env },
   });
 }
 

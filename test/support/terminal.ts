@@ -22,7 +22,7 @@ export class Terminal {
     const env: Record<string, string> = { LNM_E2E_MARK: this.marker, ...(options.content === 'fixture' ? { LNM_CONTENT_ROOT: fixtureContent } : {}), ...options.env };
     // No editor, pager or colour settings of whoever runs the tests; the exit code is printed, then the pane stays.
     const command = [
-      'env -u EDITOR -u VISUAL -u PAGER -u LESS -u NO_COLOR -u LNM_CONTENT_ROOT',
+      'env -u EDITOR -u VISUAL -u PAGER -u LESS -u NO_COLOR -u LNM_CONTENT_ROOT -u npm_command',
       ...Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`),
       quote(process.execPath),
       quote(bin),
