@@ -1,10 +1,29 @@
-import { cpSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cli, repoRoot, tempDir } from '../support/cli';
 import { verifiesExercise } from '../support/verify';
 import { waitFor } from '../support/wait';
+
+/**
+ * RabbitMQ's connections are counted machine-wide and vitest runs two files at once: this file and
+ * test/verify/rmq-dead-letter.test.ts take turns (a lock directory; one older than 15 min is stale).
+ */
+const RABBIT_TURN = path.join(os.tmpdir(), 'lnm-verify-rabbitmq.lock');
+beforeAll(async () => {
+  for (;;) {
+    try {
+      mkdirSync(RABBIT_TURN);
+      return;
+    } catch {
+      if (Date.now() - (statSync(RABBIT_TURN, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 15 * 60_000) rmSync(RABBIT_TURN, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}, 20 * 60_000);
+afterAll(() => rmSync(RABBIT_TURN, { recursive: true, force: true }));
 
 verifiesExercise('rmq-ack');
 

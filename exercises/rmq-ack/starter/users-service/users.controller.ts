@@ -12,9 +12,8 @@ export class UsersController {
   ) {}
 
   // TODO(5): take the RmqContext (@Ctx() context: RmqContext) and acknowledge only after the work
-  //          and the audit event are done. On failure call retryOrDeadLetter(context): when it retried,
-  //          return NEVER (from rxjs) so the caller hears nothing until the copy succeeds; when it
-  //          dead-lettered, throw an RpcException so the caller learns that it failed.
+  //          and the audit event are done. When the work fails, reject the message and throw an
+  //          RpcException, so the caller learns that it failed.
   @MessagePattern('user_create')
   async create(@Payload() data: CreateUser): Promise<User> {
     const user = await this.users.create(data);

@@ -9,6 +9,8 @@ import { UsersService } from './users.service';
     ClientsModule.register([
       {
         // A producer: it publishes to AUDIT_QUEUE and never consumes it.
+        // TODO(2): the queue is durable, but the audit events themselves would not survive a
+        //          broker restart: make this client publish them as persistent messages.
         name: AUDIT_CLIENT,
         transport: Transport.RMQ,
         options: { urls: [RMQ_URL], queue: AUDIT_QUEUE, queueOptions: { durable: true } },

@@ -11,7 +11,7 @@ import { UsersService } from './users.service';
         // A producer: it publishes to AUDIT_QUEUE and never consumes it.
         name: AUDIT_CLIENT,
         transport: Transport.RMQ,
-        options: { urls: [RMQ_URL], queue: AUDIT_QUEUE, queueOptions: { durable: true }, noAck: false },
+        options: { urls: [RMQ_URL], queue: AUDIT_QUEUE, queueOptions: { durable: true }, persistent: true, noAck: false },
       },
     ]),
   ],

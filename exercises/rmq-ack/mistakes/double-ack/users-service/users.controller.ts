@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { ClientProxy, Ctx, EventPattern, MessagePattern, Payload, RmqContext, RpcException } from '@nestjs/microservices';
-import { firstValueFrom, NEVER, Observable } from 'rxjs';
-import { ack, retryOrDeadLetter } from './delivery';
+import { firstValueFrom } from 'rxjs';
+import { ack, reject } from './delivery';
 import { AUDIT_CLIENT } from './rmq-config';
 import { CreateUser, DeleteUser, User, UsersService } from './users.service';
 
@@ -13,17 +13,15 @@ export class UsersController {
   ) {}
 
   @MessagePattern('user_create')
-  async create(@Payload() data: CreateUser, @Ctx() context: RmqContext): Promise<User | Observable<never>> {
+  async create(@Payload() data: CreateUser, @Ctx() context: RmqContext): Promise<User> {
     try {
       const user = await this.users.create(data);
       await firstValueFrom(this.audit.emit('user_created', user));
       ack(context); // only now is the work, side effects included, really done
       return user;
     } catch (error) {
-      if (retryOrDeadLetter(context) === 'retried') {
-        return NEVER; // no reply yet: the copy carries replyTo and correlationId, and will answer
-      }
-      throw new RpcException(`user_create gave up: ${(error as Error).message}`);
+      reject(context);
+      throw new RpcException(`user_create failed: ${(error as Error).message}`);
     }
   }
 
@@ -34,7 +32,7 @@ export class UsersController {
     try {
       await this.users.remove(data);
     } catch {
-      retryOrDeadLetter(context);
+      reject(context);
     } finally {
       ack(context); // whatever happened, we are done with it
     }

@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { ClientProxy, Ctx, EventPattern, MessagePattern, Payload, RmqContext, RpcException } from '@nestjs/microservices';
-import { firstValueFrom, NEVER, Observable } from 'rxjs';
-import { retryOrDeadLetter } from './delivery';
+import { firstValueFrom } from 'rxjs';
+import { reject } from './delivery';
 import { AUDIT_CLIENT } from './rmq-config';
 import { CreateUser, DeleteUser, User, UsersService } from './users.service';
 
@@ -13,16 +13,14 @@ export class UsersController {
   ) {}
 
   @MessagePattern('user_create')
-  async create(@Payload() data: CreateUser, @Ctx() context: RmqContext): Promise<User | Observable<never>> {
+  async create(@Payload() data: CreateUser, @Ctx() context: RmqContext): Promise<User> {
     try {
       const user = await this.users.create(data);
       await firstValueFrom(this.audit.emit('user_created', user));
       return user;
     } catch (error) {
-      if (retryOrDeadLetter(context) === 'retried') {
-        return NEVER; // no reply yet: the copy carries replyTo and correlationId, and will answer
-      }
-      throw new RpcException(`user_create gave up: ${(error as Error).message}`);
+      reject(context);
+      throw new RpcException(`user_create failed: ${(error as Error).message}`);
     }
   }
 
@@ -33,7 +31,7 @@ export class UsersController {
     try {
       await this.users.remove(data);
     } catch {
-      retryOrDeadLetter(context);
+      reject(context);
     }
   }
 

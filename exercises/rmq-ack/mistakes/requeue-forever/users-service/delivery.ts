@@ -1,20 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { RmqContext } from '@nestjs/microservices';
 import type { Channel, Message } from 'amqplib';
-import { MAX_ATTEMPTS, USER_QUEUE } from './rmq-config';
-
-/** Our own attempt counter: RabbitMQ never changes a message's headers when it requeues it. */
-export const ATTEMPT_HEADER = 'x-attempt';
 
 const logger = new Logger('Delivery');
 
 function delivery(context: RmqContext): { channel: Channel; message: Message } {
   return { channel: context.getChannelRef() as Channel, message: context.getMessage() as Message };
-}
-
-export function attemptOf(message: Message): number {
-  const attempt = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 1);
-  return Number.isInteger(attempt) && attempt > 0 ? attempt : 1;
 }
 
 /** The work is done: RabbitMQ may forget the message. */
@@ -23,14 +14,10 @@ export function ack(context: RmqContext): void {
   channel.ack(message);
 }
 
-/**
- * The work failed. Either queue a copy for another attempt, or, after MAX_ATTEMPTS,
- * reject it without requeue so that the queue's dead-letter arguments move it to USER_DLQ.
- */
-export function retryOrDeadLetter(context: RmqContext): 'retried' | 'dead-lettered' {
+/** The work failed: take the message off the queue for good, without putting it back. */
+export function reject(context: RmqContext): void {
   const { channel, message } = delivery(context);
   // Put it back and hope: a message that always fails comes straight back, forever.
   channel.nack(message, false, true);
-  logger.warn(`${context.getPattern()}: attempt ${attemptOf(message)} failed, requeued (limit ${MAX_ATTEMPTS}, ${USER_QUEUE})`);
-  return 'retried';
+  logger.warn(`${context.getPattern()}: failed, requeued`);
 }
