@@ -41,7 +41,7 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
       const exercise = ctx.exercise(workspace, id);
       ctx.requireScaffolded(workspace, exercise);
       workspace.ensure();
-      const spinner = reporter === 'pretty' && process.stdout.isTTY ? (await import('ora')).default({ text: t('check.running', { id: exercise.id }), stream: process.stdout }).start() : undefined;
+      const spinner = reporter === 'pretty' && process.stdout.isTTY ? (await import('ora')).default({ text: t('check.running', { id: exercise.id }), stream: process.stdout, discardStdin: false }).start() : undefined;
       const stopInterrupt = onInterrupt(() => {
         spinner?.stop();
         process.stderr.write(t('check.interrupted') + '\n');
