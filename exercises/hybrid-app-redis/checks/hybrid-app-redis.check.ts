@@ -76,7 +76,7 @@ test('the app answers <TASKS_CHANNEL>.whoami through Redis', async () => {
   if (!/startAllMicroservices\s*\(/.test(main)) throw mistake('start-all-microservices-forgotten', r);
   if (!/Transport\s*\.\s*REDIS/.test(main)) throw fail('The connected microservice should use Transport.REDIS.', r);
   if (!/TASK_PATTERNS\s*\.\s*whoami/.test(code('app/tasks.messages.controller.ts'))) {
-    throw fail('Nobody answers the whoami pattern: decorate the handler with @MessagePattern(TASK_PATTERNS.whoami), and register TasksMessagesController in AppModule.', r);
+    throw fail('Nobody answers the whoami pattern: decorate the whoami handler with @MessagePattern(<pattern>), taking the pattern from TASK_PATTERNS in app/redis.ts, and register TasksMessagesController in AppModule.', r);
   }
   throw fail(`${patterns.whoami} got no reply through Redis.`, r);
 });
@@ -98,7 +98,7 @@ test('a task added over HTTP is listed through Redis', async () => {
   const listed = await send<Task[]>(await redisClient(), patterns.list, {}, { timeoutMs: 8000 });
   if (listed.ok && titles(listed.value).includes(title)) return;
   const evidence = { sent: `POST /tasks ${JSON.stringify({ title })}, then ${patterns.list}`, received: listed.received };
-  if (!listed.ok) throw fail(`${patterns.list} got no reply: decorate the list handler with @MessagePattern(TASK_PATTERNS.list).`, listed);
+  if (!listed.ok) throw fail(`${patterns.list} got no reply: decorate the list handler with @MessagePattern(<pattern>), taking the list pattern from TASK_PATTERNS in app/redis.ts.`, listed);
   const providedTwice = appSources().filter((s) => /providers\s*:\s*\[[^\]]*\bTasksService\b/.test(s)).length > 1;
   if (providedTwice) throw mistake('provider-not-shared', evidence);
   throw fail(`${patterns.list} should reply with every task, including the one just added over HTTP: both controllers must use the same TasksService.`, evidence);
