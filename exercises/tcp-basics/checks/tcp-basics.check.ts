@@ -43,7 +43,7 @@ function diagnoseNoHandler(r: SendResult): Error {
   if (withPattern.length === 0) {
     if (files.some((f) => HAS_HTTP_ROUTE.test(f.text))) return mistake('get-instead-of-message-pattern', r);
     return fail(
-      "The math service has no @MessagePattern handler yet, so it answers every message with \"no matching handler\". Decorate sum() in math-service/math.controller.ts with @MessagePattern({ cmd: 'sum' }).",
+      "The math service has no @MessagePattern handler yet, so it answers every message with \"no matching handler\". Decorate sum() in math-service/math.controller.ts with @MessagePattern(<pattern>) from @nestjs/microservices, <pattern> being the one sent (below).",
       r,
     );
   }
@@ -92,7 +92,7 @@ async function diagnoseGateway(r: HttpResult, logOffset: number, expected: strin
   if (r.status === 200) {
     if (isRecord(r.body) && 'sum' in r.body && typeof r.body.sum === 'object') return mistake('observable-not-awaited', r);
     if (typeof r.body === 'number') {
-      return fail(`The gateway answered a bare number. Answer the JSON object ${expected}: return { sum } from the handler.`, r);
+      return fail(`The gateway answered a bare number. Answer the JSON object ${expected}: return an object from the handler, not the value alone.`, r);
     }
     return fail(`The gateway should answer 200 with ${expected}.`, r);
   }
@@ -143,7 +143,7 @@ test('the math service sums other lists, the empty one included', async () => {
   for (const [numbers, expected] of cases) {
     const r = await askMath(numbers);
     if (!r.ok) {
-      const hint = numbers.length === 0 ? ' For an empty array, reduce() needs its initial value: numbers.reduce((acc, n) => acc + n, 0).' : '';
+      const hint = numbers.length === 0 ? ' For an empty array, reduce() without an initial value throws: give it one.' : '';
       throw diagnoseMathError(r, ` It failed on ${numbers.length > 10 ? 'the numbers 1 to 20' : JSON.stringify(numbers)}.${hint}`);
     }
     if (typeof r.value !== 'number' || Math.abs(r.value - expected) > 1e-9) {
