@@ -123,6 +123,13 @@ async function gatewayLogLength(): Promise<number> {
 function diagnoseMathError(r: SendResult, context = ''): Error {
   if (r.errorText?.includes(NO_HANDLER)) return diagnoseNoHandler(r);
   if (EMPTY_REPLY.test(r.errorText ?? '')) return mistake('handler-returns-nothing', r);
+  // An HTTP app on MATH_PORT (NestFactory.create) hangs up on a TCP frame: "Connection closed".
+  if (!/(^|\n)[^/\n]*createMicroservice/.test(source('math-service/main.ts'))) {
+    return fail(
+      "Something listens on MATH_PORT, but not a Nest microservice: math-service/main.ts does not call NestFactory's method for microservices (NestFactory.create() builds an HTTP app, which hangs up on a TCP message). Create the app as a microservice with the TCP transport, as the lesson's rates/main.ts does.",
+      r,
+    );
+  }
   return fail(`The math service should answer { cmd: "sum" } with a number.${context}`, r);
 }
 
