@@ -4,7 +4,7 @@ import { t } from '../i18n/messages';
 import type { CheckResult } from '../grading/check-result';
 import { renderJson } from '../grading/reporters/json';
 import { renderJunit } from '../grading/reporters/junit';
-import { renderPretty } from '../grading/reporters/pretty';
+import { renderPretty, renderTimings } from '../grading/reporters/pretty';
 import { runCheck } from '../grading/run-check';
 import { onInterrupt } from '../runner/process-registry';
 import { resolveAssignment } from '../teacher/assignment';
@@ -32,9 +32,10 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
     .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
     .option('--reporter <name>', 'pretty, json or junit', 'pretty')
     .option('--timeout <seconds>', 'hard time limit of the whole check')
+    .option('--timings', 'after the report, where the time went: broker probe, each service from spawn to ready, type check, suite load, tests, teardown')
     .option('--assignment <file>', "use this assignment's time limit (default: the workspace's assignment, if it sets one)")
     .addHelpText('after', '\nExit codes: 0 pass, 1 fail, 2 usage or environment error (e.g. a broker is not running).\n\nExample:\n  $ learn-nest-micro check tcp-basics\n  $ learn-nest-micro check tcp-basics --reporter junit > report.xml')
-    .action(async (id: string | undefined, opts: { dir?: string; reporter: string; timeout?: string; assignment?: string }) => {
+    .action(async (id: string | undefined, opts: { dir?: string; reporter: string; timeout?: string; assignment?: string; timings?: boolean }) => {
       const reporter = parseReporter(opts.reporter);
       const workspace = ctx.workspace(opts.dir);
       const timeoutSeconds = parseTimeout(opts.timeout) ?? resolveAssignment(workspace, opts.assignment)?.assignment.timeoutSeconds;
@@ -66,6 +67,7 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
       else if (reporter === 'junit') ctx.out(renderJunit([checkResult]));
       else {
         ctx.out(renderPretty(checkResult, ctx.style));
+        if (opts.timings) ctx.out('\n' + renderTimings(checkResult, ctx.style));
         if (checkResult.status === 'pass') {
           const next = ctx.catalog.next(exercise);
           ctx.out(next ? t('check.passedNext', { id: exercise.id, next: next.id }) : t('check.passedLast'));

@@ -23,8 +23,17 @@ export interface CheckResult {
   /** Output of each service, by name. */
   logs: Record<string, string>;
   timedOut: boolean;
+  /** Where the time went: each phase from the check's start, in milliseconds (see `check --timings`). */
+  timings?: PhaseTiming[];
   /** Set for environment problems (status 'error', exit 2): e.g. a broker that is not running. */
   environmentError?: { message: string; hint?: string };
+}
+
+export interface PhaseTiming {
+  /** broker probe, service <name> (spawn to ready), type check, suite load, tests, teardown */
+  phase: string;
+  startMs: number;
+  durationMs: number;
 }
 
 export function firstFailure(result: CheckResult): TestOutcome | undefined {

@@ -10,7 +10,7 @@ import { freePort } from '../runner/ports';
 import { ServiceStartError, ServiceSupervisor, type StartFailure } from '../runner/service-supervisor';
 import { TypeCheck, type TypeDiagnostic } from '../runner/typecheck';
 import { brokerEnvVar, type Workspace } from '../workspace/workspace';
-import type { CheckResult, TestOutcome } from './check-result';
+import type { CheckResult, PhaseTiming, TestOutcome } from './check-result';
 import { diagnoseStartFailure } from './diagnoses';
 import { HiddenSuite } from './suite-runner';
 
@@ -57,7 +57,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const started = Date.now();
   const exerciseDir = options.exerciseDir ?? workspace.exerciseDir(exercise.id);
   const timeoutMs = (options.timeoutSeconds ?? exercise.manifest.timeoutSeconds) * 1000;
-  await assertBrokersReachable(exercise, workspace);
+  const timings: PhaseTiming[] = [];
+  const timed = async <T>(phase: string, work: Promise<T>): Promise<T> => {
+    const from = Date.now();
+    try {
+      return await work;
+    } finally {
+      timings.push({ phase, startMs: from - started, durationMs: Date.now() - from });
+    }
+  };
+  await timed('broker probe', assertBrokersReachable(exercise, workspace));
 
   const tsconfig = path.join(workspace.root, 'tsconfig.json');
   const cacheDir = path.join(workspace.stateDir, 'cache');
@@ -66,10 +75,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   // "not ready" is still reported, with its diagnosis, just before the hard limit.
   const readyTimeoutMs = Math.max(5_000, timeoutMs - 2_000);
   const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig, env: exerciseEnv, services: exercise.manifest.services, readyTimeoutMs });
-  const control = await startControlServer(supervisor);
+  let announceReady: (ready: boolean) => void = () => undefined;
+  const ready = new Promise<boolean>((resolve) => (announceReady = resolve));
+  const control = await startControlServer(supervisor, ready);
   const typeCheck = new TypeCheck({ exerciseDir, tsconfig, cacheDir });
-  const suiteEnv = { ...exerciseEnv, LNM_CONTROL_URL: control.url, LNM_EXERCISE_DIR: exerciseDir, LNM_FEEDBACK_FILE: exercise.feedbackFile() };
-  const suitePromise = HiddenSuite.prepare({ exercise, env: suiteEnv, cacheDir, testTimeoutMs: Math.min(15_000, timeoutMs) });
+  const typeChecked = timed('type check', typeCheck.result);
+  typeChecked.catch(() => undefined);
+  const suiteEnv = { ...exerciseEnv, LNM_CONTROL_URL: control.url, LNM_EXERCISE_DIR: exerciseDir, LNM_FEEDBACK_FILE: exercise.feedbackFile(), LNM_READY_TIMEOUT_MS: String(timeoutMs) };
+  const suitePromise = timed('suite load', HiddenSuite.prepare({ exercise, env: suiteEnv, cacheDir, testTimeoutMs: Math.min(15_000, timeoutMs) }));
   suitePromise.catch(() => undefined);
 
   let timer: NodeJS.Timeout | undefined;
@@ -93,17 +106,27 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   });
 
   const work = (async () => {
+    // The suite starts at once and waits in its setup for the services (suite-setup.ts): loading it
+    // overlaps their start-up instead of following it.
+    const suiteRun = suitePromise.then((loaded) => {
+      suite = loaded;
+      return loaded.run();
+    });
+    suiteRun.catch(() => undefined);
     try {
-      await supervisor.startAll();
+      await Promise.all(exercise.manifest.services.map((s) => timed(`service ${s.name}`, supervisor.start(s.name))));
     } catch (error) {
+      announceReady(false);
       if (!(error instanceof ServiceStartError)) throw error;
       startFailure = error.failure;
+      // Its outcomes do not count; it ends at once in its setup.
+      await suiteRun.catch(() => undefined);
       return;
     }
     allReady = true;
     tests.push({ name: 'services start', status: 'pass', durationMs: Date.now() - started });
-    suite = await suitePromise;
-    tests.push(...(await suite.run()));
+    announceReady(true);
+    tests.push(...(await timed('tests', suiteRun)));
   })();
 
   try {
@@ -115,6 +138,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     if (outcome === 'aborted') tests.push({ name: 'interrupted', status: 'skip', durationMs: 0, message: t('check.interrupted') });
   } finally {
     clearTimeout(timer);
+    announceReady(false);
+    const teardownFrom = Date.now();
     await supervisor.stopAll();
     await control.close();
     // The suite's own afterAll may never have run (a service that never started, a timeout).
@@ -124,6 +149,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       await (suite ?? (await suitePromise.catch(() => undefined)))?.cancel();
     }
     void (suite ?? (await suitePromise.catch(() => undefined)))?.close();
+    timings.push({ phase: 'teardown', startMs: teardownFrom - started, durationMs: Date.now() - teardownFrom });
   }
 
   // Built after teardown, so that the crashed service's last words are in its log.
@@ -133,7 +159,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     if (firstFailed && unexpectedExits.length > 0) {
       firstFailed.message = [firstFailed.message, ...unexpectedExits.map((e) => t('check.serviceDiedDuring', { service: e.service, code: String(e.code) }))].join('\n');
     }
-    const typeErrors = await typeCheck.result.catch((error: Error) => [{ code: 0, message: error.message }] as TypeDiagnostic[]);
+    const typeErrors = await typeChecked.catch((error: Error) => [{ code: 0, message: error.message }] as TypeDiagnostic[]);
     if (typeErrors.length > 0) {
       // Type errors explain most runtime failures, so they come first.
       tests.unshift({ name: 'TypeScript compiles', status: 'fail', durationMs: 0, message: formatTypeErrors(typeErrors), locations: typeErrors.filter((d) => d.file).map((d) => `${d.file}:${d.line}:${d.column}`) });
@@ -151,6 +177,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     tests,
     logs: supervisor.allLogs(),
     timedOut,
+    timings: timings.sort((a, b) => a.startMs - b.startMs),
   };
 }
 

@@ -38,7 +38,7 @@ export class HiddenSuite {
         hookTimeout: options.testTimeoutMs,
         env: options.env,
         silent: true,
-        setupFiles: [path.join(packageRoot, 'dist', 'harness', 'suite-setup.js')],
+        setupFiles: [path.join(packageRoot, 'dist', 'harness', 'suite-setup.mjs')],
         passWithNoTests: false,
       },
       {

@@ -6,7 +6,7 @@ import type { ServiceSupervisor } from './service-supervisor';
  * A loopback HTTP endpoint through which a hidden suite (running in a vitest worker) reads logs and
  * kills, starts or restarts the learner's services. Only the suite of this check knows its URL.
  */
-export async function startControlServer(supervisor: ServiceSupervisor): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startControlServer(supervisor: ServiceSupervisor, ready: Promise<boolean> = Promise.resolve(true)): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://control');
     const service = url.searchParams.get('service') ?? undefined;
@@ -16,6 +16,9 @@ export async function startControlServer(supervisor: ServiceSupervisor): Promise
     };
     const act = async (): Promise<unknown> => {
       switch (`${req.method} ${url.pathname}`) {
+        case 'GET /ready':
+          // Answered once every service is ready, or one failed to start: the suite waits here.
+          return { ready: await ready };
         case 'GET /logs':
           return { logs: supervisor.logs(service) };
         case 'GET /pid':

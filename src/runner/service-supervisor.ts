@@ -34,20 +34,23 @@ interface RunningService {
 const NEST_STARTED = /Nest (microservice|application) successfully started/;
 
 /**
- * Starts the learner's services as child processes (ts-node --swc, each in its own process group),
+ * Starts the learner's services as child processes (plain node with ts-register: swc, cached by
+ * content; each in its own process group),
  * detects readiness, keeps their output per service, and kills whole process trees on stop.
  * It never formats output for people: it emits `log` and `exit` events and throws ServiceStartError.
  */
 export class ServiceSupervisor extends EventEmitter {
   private readonly running = new Map<string, RunningService>();
   private readonly output = new Map<string, string[]>();
-  private readonly tsNodeBin = path.join(requirePackageDir('ts-node'), 'dist', 'bin.js');
   private readonly guard = path.join(__dirname, 'child-guard.js');
+  private readonly register = path.join(__dirname, 'ts-register.js');
 
   constructor(
     private readonly options: {
       exerciseDir: string;
       tsconfig: string;
+      /** Where compiled files are kept (default: the workspace's .learn-nest-micro/cache/js). */
+      cacheDir?: string;
       env: Record<string, string>;
       services: ServiceSpec[];
       readyTimeoutMs: number;
@@ -71,10 +74,18 @@ export class ServiceSupervisor extends EventEmitter {
   async start(name: string): Promise<void> {
     const spec = this.spec(name);
     if (this.running.get(name) && !this.running.get(name)!.exited) return;
-    const child = execa(process.execPath, ['-r', this.guard, this.tsNodeBin, '--swc', '--project', this.options.tsconfig, spec.entry], {
+    // LNM_TS_RUNTIME=ts-node runs services the old way, through ts-node --swc (0.4 s more per start).
+    const args =
+      process.env.LNM_TS_RUNTIME === 'ts-node'
+        ? ['-r', this.guard, path.join(requirePackageDir('ts-node'), 'dist', 'bin.js'), '--swc', '--project', this.options.tsconfig, spec.entry]
+        : // The absolute entry names the workspace in the command line, so `ps` tells whose service it is.
+          ['-r', this.guard, '-r', this.register, path.join(this.options.exerciseDir, spec.entry)];
+    const child = execa(process.execPath, args, {
       cwd: this.options.exerciseDir,
       env: {
         ...this.options.env,
+        LNM_TS_CACHE: this.options.cacheDir ?? path.join(path.dirname(this.options.tsconfig), '.learn-nest-micro', 'cache', 'js'),
+        LNM_TSCONFIG: this.options.tsconfig,
         LNM_PARENT_PID: String(process.pid),
         ...(this.options.color ? { FORCE_COLOR: '1' } : { NO_COLOR: '1', FORCE_COLOR: '0' }),
       },

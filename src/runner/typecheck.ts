@@ -1,9 +1,10 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'node:net';
+import { findPackageDir } from '../paths';
 import { listFiles } from '../workspace/scaffold';
 import { writeFileAtomic } from '../workspace/atomic-write';
 import { killGroup, registerGroup, unregisterGroup } from './process-registry';
@@ -106,6 +107,87 @@ class TypeCheckServer {
   }
 }
 
+/**
+ * The native TypeScript compiler (TypeScript 7, a Go binary shipped per platform in the npm package),
+ * when this platform has it: it type-checks an exercise with NestJS's declarations in about 0.3-0.7 s
+ * where the JavaScript compiler takes 3-4 s in a fresh process, so a check after an edit no longer waits
+ * for it. Undefined where the binary is missing; the JavaScript checker is used then.
+ */
+export function nativeCompiler(): string | undefined {
+  if (process.env.LNM_TYPECHECK === 'js') return undefined;
+  const main = findPackageDir('typescript-7');
+  if (!main) return undefined;
+  const platformPackage = `@typescript/typescript-${process.platform}-${process.arch}`;
+  const dir = findPackageDir(platformPackage, main) ?? findPackageDir(platformPackage);
+  const exe = dir && path.join(dir, 'lib', process.platform === 'win32' ? 'tsc.exe' : 'tsc');
+  return exe && existsSync(exe) ? exe : undefined;
+}
+
+/** `file(line,col): error TS1234: message`, with indented lines that continue the message. */
+export function parseCompilerOutput(output: string, cwd: string): TypeDiagnostic[] {
+  const diagnostics: TypeDiagnostic[] = [];
+  for (const line of output.split(/\r?\n/)) {
+    const located = /^(.+)\((\d+),(\d+)\): error TS(\d+): (.*)$/.exec(line);
+    const global = /^error TS(\d+): (.*)$/.exec(line);
+    if (located) diagnostics.push({ file: path.resolve(cwd, located[1]), line: Number(located[2]), column: Number(located[3]), code: Number(located[4]), message: located[5] });
+    else if (global) diagnostics.push({ code: Number(global[1]), message: global[2] });
+    else if (line.trim() && diagnostics.length > 0) diagnostics[diagnostics.length - 1].message += `\n${line.replace(/^ {2}/, '')}`;
+  }
+  return diagnostics;
+}
+
+/**
+ * One run of the native compiler over the exercise's files, with the workspace's tsconfig and the
+ * module settings TypeScript 7 kept (node10 resolution is gone; nodenext reads this CommonJS workspace
+ * the same way). Resolves undefined when the compiler cannot take the configuration, so that the
+ * JavaScript checker decides instead.
+ */
+function runNative(exe: string, options: { tsconfig: string; files: string[]; cacheDir: string; key: string }, started: (child: ChildProcess) => void): Promise<TypeDiagnostic[] | undefined> {
+  mkdirSync(options.cacheDir, { recursive: true });
+  const project = path.join(options.cacheDir, `tsconfig-${options.key}-${process.pid}.json`);
+  const relative = (file: string) => path.relative(options.cacheDir, file).split(path.sep).join('/');
+  writeFileSync(
+    project,
+    JSON.stringify({
+      extends: relative(options.tsconfig),
+      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, incremental: false, composite: false },
+      files: options.files.map(relative),
+      include: [],
+    }),
+  );
+  const cwd = path.dirname(options.tsconfig);
+  return new Promise((resolve, reject) => {
+    // A Go binary carries no child-guard: on Linux, setpriv gives it a parent-death signal, so that it ends
+    // with this command even after a kill -9 (elsewhere it ends on its own within a second or two).
+    const args = ['-p', project, '--pretty', 'false'];
+    const child = setpriv ? spawn(setpriv, ['--pdeathsig', 'SIGKILL', '--', exe, ...args], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(exe, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    started(child);
+    if (child.pid) {
+      registerGroup(child.pid);
+      try {
+        os.setPriority(child.pid, 10);
+      } catch {
+        // Not permitted everywhere.
+      }
+    }
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (child.pid) unregisterGroup(child.pid);
+      rmSync(project, { force: true });
+      if (signal) return reject(new Error(`The type checker was stopped by ${signal}`));
+      const diagnostics = parseCompilerOutput(output, cwd);
+      // A configuration the native compiler rejects (an option TypeScript 7 removed) is not the learner's type error.
+      if (code !== 0 && (diagnostics.length === 0 || diagnostics.some((d) => d.code >= 5000 && d.code < 7000))) return resolve(undefined);
+      resolve(diagnostics);
+    });
+  });
+}
+
+const setpriv = process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) : undefined;
+
 let server: TypeCheckServer | undefined;
 
 /**
@@ -116,6 +198,7 @@ let server: TypeCheckServer | undefined;
 export class TypeCheck {
   readonly result: Promise<TypeDiagnostic[]>;
   private request?: { server: TypeCheckServer; id: number };
+  private native?: ChildProcess;
 
   constructor(options: { exerciseDir: string; tsconfig: string; cacheDir: string }) {
     const files = listFiles(options.exerciseDir)
@@ -124,14 +207,20 @@ export class TypeCheck {
     const hash = createHash('sha256');
     hash.update(readFileSync(options.tsconfig));
     for (const file of files) hash.update(file).update('\0').update(readFileSync(file)).update('\0');
-    const cacheFile = path.join(options.cacheDir, `typecheck-${hash.digest('hex').slice(0, 24)}.json`);
+    const key = hash.digest('hex').slice(0, 24);
+    const cacheFile = path.join(options.cacheDir, `typecheck-${key}.json`);
     if (existsSync(cacheFile)) {
       this.result = Promise.resolve(JSON.parse(readFileSync(cacheFile, 'utf8')) as TypeDiagnostic[]);
       return;
     }
-    if (!server || server.exited) server = new TypeCheckServer();
-    const { id, result } = server.check(options.tsconfig, files);
-    this.request = { server, id };
+    const javascriptChecker = (): Promise<TypeDiagnostic[]> => {
+      if (!server || server.exited) server = new TypeCheckServer();
+      const { id, result } = server.check(options.tsconfig, files);
+      this.request = { server, id };
+      return result;
+    };
+    const exe = nativeCompiler();
+    const result = exe ? runNative(exe, { ...options, files, key }, (child) => (this.native = child)).then((d) => d ?? javascriptChecker()) : javascriptChecker();
     this.result = result.then((diagnostics) => {
       mkdirSync(options.cacheDir, { recursive: true });
       writeFileAtomic(cacheFile, JSON.stringify(diagnostics));
@@ -144,5 +233,6 @@ export class TypeCheck {
     this.result.catch(() => undefined);
     // A check still running may be a learner's pathological type: start afresh next time.
     if (this.request && this.request.server.isPending(this.request.id)) this.request.server.kill();
+    if (this.native?.pid && this.native.exitCode === null) killGroup(this.native.pid);
   }
 }

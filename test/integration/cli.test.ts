@@ -224,7 +224,7 @@ describe('no child process outlives the command', () => {
   }
 });
 
-/** Processes whose command line mentions the workspace (the learner's services run with its tsconfig). */
+/** Processes whose command line names a file in the workspace: the learner's services (their entry files), the type checker. */
 function processesUnder(dir: string): Promise<string[]> {
-  return processesMatching(path.join(dir, 'tsconfig.json'));
+  return processesMatching(`${dir}/`);
 }

@@ -9,6 +9,7 @@ export function renderJson(results: CheckResult[]): string {
     timedOut: r.timedOut,
     tests: r.tests.map((x) => ({ name: x.name, status: x.status, durationMs: x.durationMs, message: x.message, mistake: x.mistake, locations: x.locations })),
     logs: r.logs,
+    timings: r.timings ?? [],
     ...(r.environmentError ? { error: r.environmentError } : {}),
   });
   return JSON.stringify(results.length === 1 ? one(results[0]) : { results: results.map(one) }, null, 2);

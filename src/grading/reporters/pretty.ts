@@ -55,3 +55,19 @@ function colorEvidence(line: string, style: ChalkInstance): string {
   if (line.startsWith('NestJS said:')) return style.yellow(line);
   return line;
 }
+
+/** Where a check's time went, phase by phase on a time line (`check --timings`). */
+export function renderTimings(result: CheckResult, style: ChalkInstance): string {
+  const timings = result.timings ?? [];
+  if (timings.length === 0) return '';
+  const total = Math.max(result.durationMs, ...timings.map((p) => p.startMs + p.durationMs));
+  const width = 40;
+  const name = Math.max(...timings.map((p) => p.phase.length));
+  const lines = [style.bold(t('check.timings', { seconds: (total / 1000).toFixed(2) }))];
+  for (const p of timings) {
+    const from = Math.round((p.startMs / total) * width);
+    const bar = Math.max(1, Math.round((p.durationMs / total) * width));
+    lines.push(`  ${p.phase.padEnd(name)}  ${String(p.startMs).padStart(6)} ms +${String(p.durationMs).padStart(6)} ms  ${' '.repeat(from)}${style.cyan('█'.repeat(bar))}`);
+  }
+  return lines.join('\n');
+}

@@ -53,6 +53,7 @@ export const core = {
   'check.received': 'received',
   'check.nestSaid': 'NestJS said',
   'check.fix': 'Fix',
+  'check.timings': 'Where the {seconds} s went:',
   'check.next': 'Next: `{cli} hint {id}` for a hint, or fix the first failure and check again.',
   'check.passedNext': 'Well done. `{cli} solution {id}` shows the reference solution; next up: {next}.',
   'check.passedLast': 'Well done: that was the last lesson.',
