@@ -24,18 +24,18 @@ interface AssignOptions {
 export function registerAssign(program: Command, ctx: CommandContext, _result: CommandResult): void {
   program
     .command('assign')
-    .description('for teachers: write an assignment file (exercises, points, due date, whether hints and solutions may be shown)')
-    .requiredOption('--out <file>', 'the file to write: .json, or .yaml / .yml for YAML')
-    .option('--exercises <ids>', 'comma-separated exercise ids (default: every exercise of the course)')
-    .option('--points <n>', 'points for each exercise (edit the file to weigh them differently)', '10')
-    .option('--due <date>', 'due date: 2025-06-30 (the end of that day, UTC) or 2025-06-30T23:59:00+02:00')
-    .option('--title <title>', 'a title for the gradebook')
-    .option('--no-hints', 'students may not see hints of the assigned exercises')
-    .option('--no-solutions', 'students may not see the reference solutions of the assigned exercises')
-    .option('--lang <lang>', `the students' default language (${supportedLanguages.join(', ')})`)
-    .option('--timeout <seconds>', 'hard time limit of each check, in seconds')
-    .option('--force', 'replace the file if it exists')
-    .addHelpText('after', '\nExample:\n  $ learn-nest-micro assign --out week1.yaml --exercises tcp-basics,send-vs-emit --points 10 --due 2025-06-30 --no-solutions')
+    .description(t('help.assign'))
+    .requiredOption('--out <file>', t('help.assign.out'))
+    .option('--exercises <ids>', t('help.assign.exercises'))
+    .option('--points <n>', t('help.assign.points'), '10')
+    .option('--due <date>', t('help.assign.due'))
+    .option('--title <title>', t('help.assign.title'))
+    .option('--no-hints', t('help.assign.noHints'))
+    .option('--no-solutions', t('help.assign.noSolutions'))
+    .option('--lang <lang>', t('help.assign.lang', { languages: supportedLanguages.join(', ') }))
+    .option('--timeout <seconds>', t('help.assign.timeout'))
+    .option('--force', t('help.assign.force'))
+    .addHelpText('after', t('help.assign.after'))
     .action((opts: AssignOptions, command: Command) => {
       const lang = opts.lang ?? command.optsWithGlobals<{ lang?: string }>().lang;
       const points = Number(opts.points);

@@ -28,13 +28,13 @@ export function parseTimeout(value: string | undefined): number | undefined {
 export function registerCheck(program: Command, ctx: CommandContext, result: CommandResult): void {
   program
     .command('check [id]')
-    .description('grade an exercise: start your services and run the hidden checks against them')
-    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
-    .option('--reporter <name>', 'pretty, json or junit', 'pretty')
-    .option('--timeout <seconds>', 'hard time limit of the whole check')
-    .option('--timings', 'after the report, where the time went: broker probe, each service from spawn to ready, type check, suite load, tests, teardown')
-    .option('--assignment <file>', "use this assignment's time limit (default: the workspace's assignment, if it sets one)")
-    .addHelpText('after', '\nExit codes: 0 pass, 1 fail, 2 usage or environment error (e.g. a broker is not running).\n\nExample:\n  $ learn-nest-micro check tcp-basics\n  $ learn-nest-micro check tcp-basics --reporter junit > report.xml')
+    .description(t('help.check'))
+    .option('--dir <dir>', t('help.option.dir'))
+    .option('--reporter <name>', t('help.check.reporter'), 'pretty')
+    .option('--timeout <seconds>', t('help.check.timeout'))
+    .option('--timings', t('help.check.timings'))
+    .option('--assignment <file>', t('help.check.assignment'))
+    .addHelpText('after', t('help.check.after'))
     .action(async (id: string | undefined, opts: { dir?: string; reporter: string; timeout?: string; assignment?: string; timings?: boolean }) => {
       const reporter = parseReporter(opts.reporter);
       const workspace = ctx.workspace(opts.dir);

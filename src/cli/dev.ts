@@ -8,14 +8,14 @@ import type { CommandContext } from './context';
 import type { CommandResult } from './main';
 
 export function registerDev(program: Command, ctx: CommandContext, result: CommandResult): void {
-  const dev = program.command('dev').description('commands for lesson authors');
+  const dev = program.command('dev').description(t('help.dev'));
   dev
     .command('verify [id]')
-    .description("prove each exercise: its lesson shows no more than a few lines of the solution, the lesson's TypeScript snippets compile, the starter fails, the solution passes, each mistake fixture fails with its message")
-    .option('--json', 'print the outcomes as JSON')
-    .option('--content', 'only the lesson cases (overlap with the solution, snippets): fast, starts no service')
-    .option('--verbose', 'print the full report of every case that does not behave as expected')
-    .addHelpText('after', '\nExample:\n  $ learn-nest-micro dev verify tcp-basics')
+    .description(t('help.dev.verify'))
+    .option('--json', t('help.dev.verify.json'))
+    .option('--content', t('help.dev.verify.content'))
+    .option('--verbose', t('help.dev.verify.verbose'))
+    .addHelpText('after', t('help.dev.verify.after'))
     .action(async (id: string | undefined, opts: { json?: boolean; verbose?: boolean; content?: boolean }) => {
       const catalog = ctx.catalog;
       catalog.validateAll();

@@ -9,11 +9,11 @@ import type { CommandResult } from './main';
 export function registerDoctor(program: Command, ctx: CommandContext, result: CommandResult): void {
   program
     .command('doctor')
-    .description('check Node, the workspace and its dependencies, the brokers and free ports; says how to fix each problem')
-    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
-    .option('--json', 'print the findings as JSON')
-    .option('--fix', "repair the workspace's files and package links")
-    .addHelpText('after', '\nExit codes: 0 all fine, 1 a problem was found, 2 usage error.\n\nExample:\n  $ learn-nest-micro doctor\n  $ learn-nest-micro doctor --fix --dir ~/nest-course')
+    .description(t('help.doctor'))
+    .option('--dir <dir>', t('help.option.dir'))
+    .option('--json', t('help.doctor.json'))
+    .option('--fix', t('help.doctor.fix'))
+    .addHelpText('after', t('help.doctor.after'))
     .action(async (opts: { dir?: string; json?: boolean; fix?: boolean }) => {
       const report = await runDoctor({ workspace: ctx.workspace(opts.dir), loadCatalog: () => new Catalog(), fix: opts.fix });
       result.exitCode = report.ok ? ExitCode.pass : ExitCode.fail;

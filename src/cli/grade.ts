@@ -34,14 +34,14 @@ function parseJobs(value: string | undefined): number {
 export function registerGrade(program: Command, ctx: CommandContext, result: CommandResult): void {
   program
     .command('grade <workspaces...>')
-    .description("for teachers: grade a class by re-running the hidden checks on every student's files, several at once, into a gradebook")
-    .option('--assignment <file>', 'the exercises and points (default: every exercise any workspace holds, 1 point each)')
-    .option('--out <file>', 'write the gradebook to a file instead of printing it')
-    .option('--format <format>', "csv, json, junit or md (default: from --out's extension, else json)")
-    .option('--jobs <n>', `checks to run at once (default here: ${defaultJobs()})`)
-    .option('--timeout <seconds>', "hard time limit of each check (default: the assignment's, else each exercise's own)")
-    .option('--no-retry', 'do not check again, alone, what failed by a time limit or could not run')
-    .addHelpText('after', '\nExit codes: 0 when grading ran (whatever the grades), 2 for usage errors.\n\nExample:\n  $ learn-nest-micro grade students/* --assignment week1.yaml --out gradebook.csv\n  $ learn-nest-micro grade students/* --assignment week1.yaml --format md > summary.md')
+    .description(t('help.grade'))
+    .option('--assignment <file>', t('help.grade.assignment'))
+    .option('--out <file>', t('help.grade.out'))
+    .option('--format <format>', t('help.grade.format'))
+    .option('--jobs <n>', t('help.grade.jobs', { jobs: defaultJobs() }))
+    .option('--timeout <seconds>', t('help.grade.timeout'))
+    .option('--no-retry', t('help.grade.noRetry'))
+    .addHelpText('after', t('help.grade.after'))
     .action(async (paths: string[], opts: { assignment?: string; out?: string; format?: string; jobs?: string; timeout?: string; retry: boolean }) => {
       const format = parseFormat(opts.format, opts.out);
       const jobs = parseJobs(opts.jobs);

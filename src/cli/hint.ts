@@ -7,10 +7,10 @@ import type { CommandResult } from './main';
 export function registerHint(program: Command, ctx: CommandContext, _result: CommandResult): void {
   program
     .command('hint [id]')
-    .description('the next hint for an exercise, one layer at a time (a nudge first)')
-    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
-    .option('--all', 'show every hint you have seen so far again')
-    .addHelpText('after', '\nExample:\n  $ learn-nest-micro hint tcp-basics')
+    .description(t('help.hint'))
+    .option('--dir <dir>', t('help.option.dir'))
+    .option('--all', t('help.hint.all'))
+    .addHelpText('after', t('help.hint.after'))
     .action((id: string | undefined, opts: { dir?: string; all?: boolean }) => {
       const workspace = ctx.workspace(opts.dir);
       const exercise = ctx.exercise(workspace, id);

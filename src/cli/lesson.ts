@@ -9,9 +9,9 @@ import type { CommandResult } from './main';
 export function registerLesson(program: Command, ctx: CommandContext, _result: CommandResult): void {
   program
     .command('lesson [id]')
-    .description('show a lesson: rendered and paged in a terminal, plain text when piped; without an id, the list of lessons')
-    .option('--lang <lang>', 'language of the lesson (en, uk)')
-    .addHelpText('after', '\nExample:\n  $ learn-nest-micro lesson\n  $ learn-nest-micro lesson tcp-basics\n  $ learn-nest-micro lesson tcp-basics > tcp-basics.txt')
+    .description(t('help.lesson'))
+    .option('--lang <lang>', t('help.lesson.lang'))
+    .addHelpText('after', t('help.lesson.after'))
     .action(async (id: string | undefined) => {
       if (!id) {
         ctx.out(ctx.style.bold(t('lesson.list')));

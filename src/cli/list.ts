@@ -34,10 +34,10 @@ export function courseOverview(catalog: Catalog, progress: Progress, scaffolded:
 export function registerList(program: Command, ctx: CommandContext, _result: CommandResult): void {
   program
     .command('list')
-    .description('lessons and exercises, in order, with your status')
-    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
-    .option('--json', 'print JSON for scripts')
-    .addHelpText('after', '\nExample:\n  $ learn-nest-micro list --json')
+    .description(t('help.list'))
+    .option('--dir <dir>', t('help.option.dir'))
+    .option('--json', t('help.list.json'))
+    .addHelpText('after', t('help.list.after'))
     .action((opts: { dir?: string; json?: boolean }) => {
       const workspace = ctx.workspace(opts.dir);
       const progress = workspace.exists ? ctx.progress(workspace).read() : { version: 1 as const, exercises: {} };

@@ -10,10 +10,10 @@ import type { CommandResult } from './main';
 export function registerQuiz(program: Command, ctx: CommandContext, _result: CommandResult): void {
   program
     .command('quiz <id>')
-    .description("answer a lesson's quiz: an explanation after each answer, the score kept in your progress")
-    .option('--dir <dir>', 'the workspace to keep the score in (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
-    .option('--lang <lang>', 'language of the questions (en, uk)')
-    .addHelpText('after', '\nNot in a terminal (piped, CI): prints the questions and exits without waiting.\n\nExample:\n  $ learn-nest-micro quiz tcp-basics')
+    .description(t('help.quiz'))
+    .option('--dir <dir>', t('help.quiz.dir'))
+    .option('--lang <lang>', t('help.quiz.lang'))
+    .addHelpText('after', t('help.quiz.after'))
     .action(async (id: string, opts: { dir?: string }) => {
       const lesson = ctx.catalog.lesson(id);
       if (!lesson.hasQuiz()) throw new UserError(t('quiz.none', { id }));

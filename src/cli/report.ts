@@ -10,13 +10,13 @@ import { version } from './version';
 export function registerReport(program: Command, ctx: CommandContext, _result: CommandResult): void {
   program
     .command('report')
-    .description('your results as JSON, for handing in: per exercise status, points, attempts, hints used, when it passed, and a digest of your files')
-    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
-    .option('--out <file>', 'write the report to a file instead of printing it')
-    .option('--assignment <file>', "score against this assignment (default: the workspace's own)")
-    .option('--points', 'print only the points, as X/Y (for CI)')
-    .option('--ids', 'print only the ids of the exercises the report covers, one a line (for CI scripts)')
-    .addHelpText('after', '\nExample:\n  $ learn-nest-micro report --out report.json\n  $ learn-nest-micro report --dir . --assignment assignment.json --points')
+    .description(t('help.report'))
+    .option('--dir <dir>', t('help.option.dir'))
+    .option('--out <file>', t('help.report.out'))
+    .option('--assignment <file>', t('help.report.assignment'))
+    .option('--points', t('help.report.points'))
+    .option('--ids', t('help.report.ids'))
+    .addHelpText('after', t('help.report.after'))
     .action((opts: { dir?: string; out?: string; assignment?: string; points?: boolean; ids?: boolean }) => {
       const workspace = ctx.workspace(opts.dir);
       const assignment = resolveAssignment(workspace, opts.assignment, ctx.catalog);

@@ -7,9 +7,9 @@ import type { CommandResult } from './main';
 export function registerReset(program: Command, ctx: CommandContext, _result: CommandResult): void {
   program
     .command('reset <id>')
-    .description('restore the starter of an exercise, keeping a backup of your files')
-    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
-    .addHelpText('after', '\nExample:\n  $ learn-nest-micro reset tcp-basics')
+    .description(t('help.reset'))
+    .option('--dir <dir>', t('help.option.dir'))
+    .addHelpText('after', t('help.reset.after'))
     .action((id: string, opts: { dir?: string }) => {
       const exercise = ctx.catalog.exercise(id);
       const workspace = ctx.workspace(opts.dir);

@@ -13,9 +13,9 @@ const PALETTE = ['cyan', 'magenta', 'yellow', 'blue', 'green'] as const;
 export function registerRun(program: Command, ctx: CommandContext, result: CommandResult): void {
   program
     .command('run [id]')
-    .description("start your services with live, prefixed logs until Ctrl-C, to experiment by hand")
-    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
-    .addHelpText('after', '\nExample:\n  $ learn-nest-micro run tcp-basics\n  (then in another terminal: curl "localhost:<GATEWAY_PORT>/math/sum?numbers=1,2,3")')
+    .description(t('help.run'))
+    .option('--dir <dir>', t('help.option.dir'))
+    .addHelpText('after', t('help.run.after'))
     .action(async (id: string | undefined, opts: { dir?: string }) => {
       const workspace = ctx.workspace(opts.dir);
       const exercise = ctx.exercise(workspace, id);

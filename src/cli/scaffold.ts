@@ -9,10 +9,10 @@ import type { CommandResult } from './main';
 export function registerScaffold(program: Command, ctx: CommandContext, _result: CommandResult): void {
   program
     .command('scaffold <id>')
-    .description('write the starter of an exercise into <dir>/<id>/ (creates the workspace on first use: ./learn-nest-micro/ unless --dir says otherwise)')
-    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
-    .option('--force', 'replace your files with the starter, after backing them up')
-    .addHelpText('after', '\nExample:\n  $ learn-nest-micro scaffold tcp-basics --dir ~/nest-course')
+    .description(t('help.scaffold'))
+    .option('--dir <dir>', t('help.option.dir'))
+    .option('--force', t('help.scaffold.force'))
+    .addHelpText('after', t('help.scaffold.after'))
     .action((id: string, opts: { dir?: string; force?: boolean }) => {
       const exercise = ctx.catalog.exercise(id);
       const workspace = ctx.workspace(opts.dir);

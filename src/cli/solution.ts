@@ -12,10 +12,10 @@ import type { CommandResult } from './main';
 export function registerSolution(program: Command, ctx: CommandContext, _result: CommandResult): void {
   program
     .command('solution [id]')
-    .description('the reference solution as a diff against your files (after you pass, or with --yes)')
-    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
-    .option('-y, --yes', 'show it even though you have not passed yet')
-    .addHelpText('after', '\nExample:\n  $ learn-nest-micro solution tcp-basics')
+    .description(t('help.solution'))
+    .option('--dir <dir>', t('help.option.dir'))
+    .option('-y, --yes', t('help.solution.yes'))
+    .addHelpText('after', t('help.solution.after'))
     .action(async (id: string | undefined, opts: { dir?: string; yes?: boolean }) => {
       const workspace = ctx.workspace(opts.dir);
       const exercise = ctx.exercise(workspace, id);

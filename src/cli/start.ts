@@ -13,10 +13,10 @@ import { courseOverview } from './list';
 export function registerStart(program: Command, ctx: CommandContext, result: CommandResult): void {
   program
     .command('start')
-    .description('the course: a menu of the lessons with your progress, each lesson with its exercise, watch, hints, quiz and solution')
-    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
-    .option('--lang <lang>', 'language of lessons and messages (en, uk)')
-    .addHelpText('after', '\nNot in a terminal (piped, CI): prints the course and where to begin, and exits.\n\nExample:\n  $ npx learn-nest-micro start')
+    .description(t('help.start'))
+    .option('--dir <dir>', t('help.option.dir'))
+    .option('--lang <lang>', t('help.start.lang'))
+    .addHelpText('after', t('help.start.after'))
     .action(async (opts: { dir?: string }) => {
       const workspace = ctx.workspace(opts.dir);
       if (!interactive()) {

@@ -5,15 +5,16 @@ import { parseTimeout } from './check';
 import type { CommandContext } from './context';
 import { CapturingContext, runInProcess } from './in-process';
 import type { CommandResult } from './main';
+import { t } from '../i18n/messages';
 
 export function registerWatch(program: Command, ctx: CommandContext, _result: CommandResult): void {
   program
     .command('watch [id]')
-    .description('check an exercise again on every save, with single keys for a hint, the next lesson, a reset or quitting')
-    .option('--dir <dir>', 'the workspace (default: the nearest one at or above the current folder, else ./learn-nest-micro/)')
-    .option('--poll', 'scan the folder for changes instead of relying on file events (for network folders and some containers)')
-    .option('--timeout <seconds>', 'hard time limit of each check')
-    .addHelpText('after', '\nKeys: h hint, n next lesson, r reset to the starter, c check now, q quit.\n\nExample:\n  $ learn-nest-micro watch tcp-basics')
+    .description(t('help.watch'))
+    .option('--dir <dir>', t('help.option.dir'))
+    .option('--poll', t('help.watch.poll'))
+    .option('--timeout <seconds>', t('help.watch.timeout'))
+    .addHelpText('after', t('help.watch.after'))
     .action(async (id: string | undefined, opts: { dir?: string; poll?: boolean; timeout?: string }) => {
       const timeoutSeconds = parseTimeout(opts.timeout);
       const workspace = ctx.workspace(opts.dir);

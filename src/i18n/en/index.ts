@@ -1,4 +1,5 @@
 import { core } from './core';
+import { help } from './help';
 import { teacher } from './teacher';
 import { tutorial } from './tutorial';
 
@@ -6,6 +7,6 @@ import { tutorial } from './tutorial';
  * The English catalog: one file per area of the tool, merged here. A translation is a catalog with
  * the same keys (see ../messages.ts); a missing key falls back to English.
  */
-export const en = { ...core, ...tutorial, ...teacher } as const;
+export const en = { ...core, ...tutorial, ...teacher, ...help } as const;
 
 export type MessageKey = keyof typeof en;
