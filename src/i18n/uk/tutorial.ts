@@ -5,7 +5,7 @@ export const tutorial: Record<keyof typeof en, string> = {
   'doctor.header': 'learn-nest-micro doctor',
   'doctor.fixLabel': 'як виправити',
   'doctor.allGood': 'Усе готово.',
-  'doctor.problems': 'Знайдено {count, plural, one {# проблему} few {# проблеми} many {# проблем} other {# проблеми}}. Виправте {count, plural, =1 {її} other {їх}} та знову виконайте `{cli} doctor`.',
+  'doctor.problems': 'Знайдено {count, plural, one {# проблему} few {# проблеми} many {# проблем} other {# проблеми}}. Виправте {count, plural, =1 {її} one {їх} few {їх} many {їх} other {їх}} та знову виконайте `{cli} doctor`.',
   'doctor.node.ok': 'Node.js {version} (потрібна {minimum} або новіша)',
   'doctor.node.old': 'Node.js {version} застаріла: learn-nest-micro потребує {minimum} або новішої.',
   'doctor.node.fix': 'Установіть Node.js {minimum} або новішу, напр. `nvm install 20` чи з https://nodejs.org.',
