@@ -35,9 +35,30 @@ export function readContentFile<S extends z.ZodType>(file: string, schema: S): z
   return parsed.data;
 }
 
-/** Picks the text for the current language, falling back to English. */
-export function localize(text: { en: string } & Record<string, string>): string {
-  return text[language()] ?? text.en;
+const untranslated = new Set<string>();
+
+/**
+ * The parts of the course shown in English because they lack the current language: never silently,
+ * the command lists them when it ends (see cli/main.ts).
+ */
+export function untranslatedParts(): string[] {
+  return [...untranslated];
+}
+
+/** Picks the text for the current language; English, recorded as untranslated, when it is missing. */
+export function localize(text: { en: string } & Record<string, string>, part = 'a title'): string {
+  const own = text[language()];
+  if (own !== undefined) return own;
+  if (language() !== 'en') untranslated.add(part);
+  return text.en;
+}
+
+/** `<dir>/<lang>/<name>`, else the English file, recorded as untranslated. */
+function languageFile(dir: string, name: string): string {
+  const own = path.join(dir, language(), name);
+  if (existsSync(own)) return own;
+  if (language() !== 'en') untranslated.add(path.join(path.basename(dir), name));
+  return path.join(dir, 'en', name);
 }
 
 export interface MistakeFixture extends FixtureManifest {
@@ -55,7 +76,7 @@ export class Exercise {
     return this.manifest.id;
   }
   get title(): string {
-    return localize(this.manifest.title);
+    return localize(this.manifest.title, `${this.id} (title)`);
   }
   get starterDir(): string {
     return path.join(this.dir, 'starter');
@@ -73,8 +94,7 @@ export class Exercise {
   }
 
   private languageFile(name: string): string {
-    const own = path.join(this.dir, language(), name);
-    return existsSync(own) ? own : path.join(this.dir, 'en', name);
+    return languageFile(this.dir, name);
   }
   hints(): string[] {
     return readContentFile(this.languageFile('hints.json'), hintsSchema);
@@ -104,14 +124,13 @@ export class LessonEntry {
     return this.meta.id;
   }
   get title(): string {
-    return localize(this.meta.title);
+    return localize(this.meta.title, `${this.id} (title)`);
   }
   get summary(): string {
-    return localize(this.meta.summary);
+    return localize(this.meta.summary, `${this.id} (summary)`);
   }
   private languageFile(name: string): string {
-    const own = path.join(this.dir, language(), name);
-    return existsSync(own) ? own : path.join(this.dir, 'en', name);
+    return languageFile(this.dir, name);
   }
   text(): string {
     return readFileSync(this.languageFile('lesson.md'), 'utf8');

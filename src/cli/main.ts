@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError } from '../errors';
 import { setLanguage, t } from '../i18n/messages';
 import { interactive, isPromptExit } from '../ui/prompts';
+import { untranslatedParts } from '../catalog/catalog';
 import { CommandContext } from './context';
+import { chooseLanguage } from './language';
 import { registerAssign } from './assign';
 import { registerGrade } from './grade';
 import { registerReport } from './report';
@@ -28,15 +30,12 @@ export interface CommandResult {
 
 export function buildProgram(ctx: CommandContext, result: CommandResult): Command {
   const program = new Command('learn-nest-micro')
-    .description('Learn NestJS microservices by building real ones: lessons, exercises and checks in your terminal.')
+    .description(t('help.program'))
     .version(version(), '-v, --version')
-    .option('--lang <lang>', 'language of lessons and messages (en, uk)')
-    .hook('preAction', (cmd) => {
-      setLanguage(cmd.opts<{ lang?: string }>().lang);
-    })
+    .option('--lang <lang>', t('help.program.lang'))
     .showSuggestionAfterError(true)
     .exitOverride()
-    .addHelpText('after', '\nExample:\n  $ learn-nest-micro start\n  $ learn-nest-micro scaffold tcp-basics && learn-nest-micro check tcp-basics');
+    .addHelpText('after', t('help.program.after'));
   for (const register of [registerStart, registerList, registerLesson, registerScaffold, registerCheck, registerHint, registerSolution, registerReset, registerRun, registerWatch, registerQuiz, registerDoctor, registerDev, registerAssign, registerReport, registerGrade]) {
     register(program, ctx, result);
   }
@@ -46,6 +45,14 @@ export function buildProgram(ctx: CommandContext, result: CommandResult): Comman
 
 export async function main(argv: string[]): Promise<number> {
   const ctx = new CommandContext();
+  // Chosen before the program is built, so that --help and every message are in that language too.
+  try {
+    setLanguage(chooseLanguage(argv.slice(2)));
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    process.stderr.write(ctx.style.red(error.message) + '\n');
+    return error.exitCode;
+  }
   const result: CommandResult = { exitCode: ExitCode.pass };
   const program = buildProgram(ctx, result);
   try {
@@ -59,6 +66,8 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
     await program.parseAsync(argv);
+    const english = untranslatedParts();
+    if (english.length > 0) ctx.warn(t('i18n.partial', { language: t('i18n.languageName'), parts: english.join(', ') }));
     return result.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

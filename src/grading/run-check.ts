@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Exercise } from '../catalog/catalog';
 import { UserError } from '../errors';
-import { t } from '../i18n/messages';
+import { language, t } from '../i18n/messages';
 import { brokerInstall, brokerLabels, probeBroker } from '../runner/broker-probe';
 import { startControlServer } from '../runner/control-server';
 import { removeBrokerResources } from '../runner/broker-cleanup';
@@ -81,7 +81,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const typeCheck = new TypeCheck({ exerciseDir, tsconfig, cacheDir });
   const typeChecked = timed('type check', typeCheck.result);
   typeChecked.catch(() => undefined);
-  const suiteEnv = { ...exerciseEnv, LNM_CONTROL_URL: control.url, LNM_EXERCISE_DIR: exerciseDir, LNM_FEEDBACK_FILE: exercise.feedbackFile(), LNM_READY_TIMEOUT_MS: String(timeoutMs) };
+  const suiteEnv = { ...exerciseEnv, LNM_CONTROL_URL: control.url, LNM_EXERCISE_DIR: exerciseDir, LNM_FEEDBACK_FILE: exercise.feedbackFile(), LNM_READY_TIMEOUT_MS: String(timeoutMs), LNM_LANG: language() };
   const suitePromise = timed('suite load', HiddenSuite.prepare({ exercise, env: suiteEnv, cacheDir, testTimeoutMs: Math.min(15_000, timeoutMs) }));
   suitePromise.catch(() => undefined);
 

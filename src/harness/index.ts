@@ -16,6 +16,24 @@ export function env(name: string): string {
   return value;
 }
 
+/** The language the learner reads the check in (the runner passes it as LNM_LANG). */
+export function language(): 'en' | 'uk' {
+  return process.env.LNM_LANG === 'uk' ? 'uk' : 'en';
+}
+
+/**
+ * A text of the suite (a test's name, a failure's message) in the learner's language. Every text a
+ * suite shows is written in every language of the course: `say({ en: '…', uk: '…' })`.
+ */
+export function say(text: { en: string; uk: string }): string {
+  return text[language()];
+}
+
+const labels = {
+  en: { sent: 'sent:    ', received: 'received:', nestSaid: 'NestJS said:', fix: 'Fix:' },
+  uk: { sent: 'надіслано:', received: 'отримано: ', nestSaid: 'NestJS каже:', fix: 'Як виправити:' },
+};
+
 export function port(name: string): number {
   return Number(env(name));
 }
@@ -140,10 +158,11 @@ function formatValue(value: unknown): string {
 
 function evidenceLines(evidence: Evidence = {}): string[] {
   const lines: string[] = [];
-  if (evidence.sent !== undefined) lines.push(`sent:     ${formatValue(evidence.sent)}`);
-  if (evidence.received !== undefined) lines.push(`received: ${formatValue(evidence.received)}`);
+  const label = labels[language()];
+  if (evidence.sent !== undefined) lines.push(`${label.sent} ${formatValue(evidence.sent)}`);
+  if (evidence.received !== undefined) lines.push(`${label.received} ${formatValue(evidence.received)}`);
   const original = evidence.original ?? evidence.errorText;
-  if (original !== undefined && original !== evidence.received) lines.push(`NestJS said: ${original}`);
+  if (original !== undefined && original !== evidence.received) lines.push(`${label.nestSaid} ${original}`);
   return lines;
 }
 
@@ -159,7 +178,7 @@ export function mistake(id: string, evidence?: Evidence): Error {
   const catalog = JSON.parse(readFileSync(env('LNM_FEEDBACK_FILE'), 'utf8')) as Record<string, { title: string; explanation: string; fix: string }>;
   const entry = catalog[id];
   if (!entry) throw new Error(`The check reported mistake "${id}", which ${env('LNM_FEEDBACK_FILE')} does not describe.`);
-  const lines = [entry.title, entry.explanation, `Fix: ${entry.fix}`, ...evidenceLines(evidence), `[mistake: ${id}]`];
+  const lines = [entry.title, entry.explanation, `${labels[language()].fix} ${entry.fix}`, ...evidenceLines(evidence), `[mistake: ${id}]`];
   const error = new Error(lines.join('\n'));
   error.name = 'KnownMistake';
   return error;

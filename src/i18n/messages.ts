@@ -1,16 +1,32 @@
+import { IntlMessageFormat } from 'intl-messageformat';
 import { en, type MessageKey } from './en/index';
+import { uk } from './uk/index';
 
 export type { MessageKey };
 export type Language = 'en' | 'uk';
 export const supportedLanguages: readonly Language[] = ['en', 'uk'];
 
-const catalogs: Record<Language, Partial<Record<MessageKey, string>>> = { en, uk: {} };
+/** Every catalog has every key (the compiler checks it; test/unit/i18n-complete.test.ts checks parameters and plurals). */
+export const catalogs: Record<Language, Record<MessageKey, string>> = { en, uk };
 let current: Language = 'en';
 
-/** Picks the language from an explicit choice, else from LANG (e.g. uk_UA.UTF-8), else English. */
-export function setLanguage(lang?: string): Language {
-  const wanted = (lang ?? process.env.LANG ?? 'en').slice(0, 2).toLowerCase();
-  current = (supportedLanguages as readonly string[]).includes(wanted) ? (wanted as Language) : 'en';
+/**
+ * The course's language named by a flag, a setting or a locale (`uk`, `uk-UA`, `uk_UA.UTF-8`), or
+ * undefined when the course does not have it.
+ */
+export function parseLanguage(value: string | undefined): Language | undefined {
+  const code = value?.trim().slice(0, 2).toLowerCase();
+  return (supportedLanguages as readonly string[]).includes(code ?? '') ? (code as Language) : undefined;
+}
+
+/** The language of the locale environment (LC_ALL, then LC_MESSAGES, then LANG), if the course has it. */
+export function localeLanguage(env: NodeJS.ProcessEnv = process.env): Language | undefined {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG;
+  return parseLanguage(locale);
+}
+
+export function setLanguage(lang: Language): Language {
+  current = lang;
   return current;
 }
 
@@ -27,9 +43,19 @@ export function invocation(env: NodeJS.ProcessEnv = process.env): string {
   return ['exec', 'run', 'run-script'].includes(env.npm_command ?? '') ? 'npx learn-nest-micro' : 'learn-nest-micro';
 }
 
-/** A message in the current language (English when not translated), with `{name}` filled in; `{cli}` is how to run the tool. */
-export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = catalogs[current][key] ?? en[key];
-  const values: Record<string, string | number> = { cli: invocation(), ...params };
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+const compiled = new Map<string, IntlMessageFormat>();
+
+/**
+ * A message in the current language, formatted as ICU MessageFormat: `{name}` is a parameter,
+ * `{count, plural, one {…} few {…} many {…} other {…}}` picks the language's plural form
+ * (Intl.PluralRules). `{cli}` is how to run the tool.
+ */
+export function t(key: MessageKey, params: Record<string, string | number> = {}, lang: Language = current): string {
+  const id = `${lang}:${key}`;
+  let format = compiled.get(id);
+  if (!format) {
+    format = new IntlMessageFormat(catalogs[lang][key], lang, undefined, { ignoreTag: true });
+    compiled.set(id, format);
+  }
+  return String(format.format({ cli: invocation(), ...params }));
 }

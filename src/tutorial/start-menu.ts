@@ -3,7 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Catalog, LessonEntry } from '../catalog/catalog';
 import type { BrokerName } from '../catalog/schema';
 import { UserError } from '../errors';
-import { t } from '../i18n/messages';
+import { language, setLanguage, supportedLanguages, t, type Language } from '../i18n/messages';
 import { brokerLabels, probeBroker } from '../runner/broker-probe';
 import { renderMarkdown } from '../ui/markdown';
 import { readingWidth, showPaged } from '../ui/pager';
@@ -40,6 +40,8 @@ export interface TutorialOptions {
 
 type LessonAction = 'scaffold' | 'editor' | 'files' | 'watch' | 'check' | 'hint' | 'quiz' | 'solution' | 'reset' | 'run' | 'read' | 'next' | 'back';
 const REPEATABLE = new Set<LessonAction>(['watch', 'check', 'hint', 'run']);
+/** The menu entry that switches the language (no lesson id can take this value: ids are kebab-case). */
+const LANGUAGE_CHOICE = ':language';
 
 /** Every broker any lesson needs, probed at once with a short timeout: the menu must open quickly. */
 export async function reachableBrokers(catalog: Catalog, workspace: Workspace, timeoutMs = 800): Promise<Set<BrokerName>> {
@@ -105,15 +107,38 @@ export class StartMenu {
         message: t('menu.pickLesson'),
         pageSize: Math.max(8, lines.length + 3),
         default: resumeLesson(catalog, lines, progress),
-        choices: [...lines.map((line) => ({ name: this.lessonLabel(line), value: line.lesson.id, description: line.lesson.summary })), new Separator(), { name: t('menu.quit'), value: '' }],
+        choices: [
+          ...lines.map((line) => ({ name: this.lessonLabel(line), value: line.lesson.id, description: line.lesson.summary })),
+          new Separator(),
+          { name: t('menu.language', { language: t('i18n.languageName') }), value: LANGUAGE_CHOICE },
+          { name: t('menu.quit'), value: '' },
+        ],
       });
       if (!choice) {
         out(t('menu.bye'));
         return;
       }
+      if (choice === LANGUAGE_CHOICE) {
+        await this.switchLanguage();
+        continue;
+      }
       let lesson: LessonEntry | undefined = catalog.lesson(choice);
       while (lesson) lesson = await this.lessonScreen(lesson);
     }
+  }
+
+  /** Lets the learner pick the course's language and remembers it in the workspace (learn-nest-micro.json). */
+  private async switchLanguage(): Promise<void> {
+    const { select } = await import('@inquirer/prompts');
+    const chosen = await select<Language>({
+      message: t('menu.pickLanguage'),
+      default: language(),
+      choices: supportedLanguages.map((lang) => ({ name: t('i18n.languageName', {}, lang), value: lang })),
+    });
+    setLanguage(chosen);
+    this.options.workspace.ensure();
+    this.options.workspace.saveSetting('language', chosen);
+    this.options.out(t('menu.languageSaved', { language: t('i18n.languageName') }));
   }
 
   private lessonLabel(line: LessonLine): string {

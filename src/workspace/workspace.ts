@@ -6,6 +6,7 @@ import { t } from '../i18n/messages';
 import { contentDirs, findPackageDir, packageRoot } from '../paths';
 import type { BrokerName } from '../catalog/schema';
 import { brokerName } from '../catalog/schema';
+import { writeFileAtomic } from './atomic-write';
 
 export const WORKSPACE_MARKER = 'learn-nest-micro.json';
 export const STATE_DIR = '.learn-nest-micro';
@@ -67,6 +68,14 @@ export class Workspace {
       throw new UserError(t('error.contentInvalid', { file, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }));
     }
     return parsed.data;
+  }
+
+  /** Remembers a setting in learn-nest-micro.json, keeping every other one as it is. */
+  saveSetting(name: 'language', value: string): void {
+    const file = path.join(this.root, WORKSPACE_MARKER);
+    const config = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : { version: 1, brokers: {} };
+    config[name] = value;
+    writeFileAtomic(file, JSON.stringify(config, null, 2) + '\n');
   }
 
   /** The broker URL the learner configured: environment first, then the workspace file, then the local default. */

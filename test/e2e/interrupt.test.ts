@@ -19,7 +19,7 @@ test('Ctrl-C while the spinner of a check runs stops it cleanly: the message, ex
   await term.waitFor('Checking echo');
   // Wait until the learner's service runs under the check, so there is something to stop.
   const deadline = Date.now() + 120_000;
-  while (!term.processesLeft().some((p) => p.includes('ts-node'))) {
+  while (!term.processesLeft().some((p) => p.includes('ts-register'))) {
     if (Date.now() > deadline) throw new Error(`no service started; the terminal shows:\n${term.screen()}`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -88,7 +88,7 @@ describe('watch, in a terminal', () => {
     await term.waitFor('Checking echo');
     // Wait until the learner's service is running under the check.
     const deadline = Date.now() + 120_000;
-    while (!term.processesLeft().some((p) => p.includes('ts-node'))) {
+    while (!term.processesLeft().some((p) => p.includes('ts-register'))) {
       if (Date.now() > deadline) throw new Error(`no service started; the terminal shows:\n${term.screen()}`);
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -56,7 +56,7 @@ describe('grade', () => {
     const run = grading([...Object.values(students), '--assignment', assignment, '--out', out, '--jobs', '2']);
     const r = await run.child;
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`Wrote the gradebook of 5 student(s) to ${out}`);
+    expect(r.stdout).toContain(`Wrote the gradebook of 5 students to ${out}`);
     const book = JSON.parse(readFileSync(out, 'utf8')) as Book;
     const report = JSON.stringify(book, null, 2);
     const of = (dir: string) => book.students.find((s) => s.workspace === dir)!;
@@ -83,7 +83,7 @@ describe('grade', () => {
   test('Ctrl-C stops every check at once and leaves no process behind', async () => {
     const { students } = makeClass();
     const { child, processes } = grading([students.hangs, students.solved, '--timeout', '120'], { detached: true });
-    await waitFor(async () => (await processes()).some((p) => p.includes('ts-node')), 120_000);
+    await waitFor(async () => (await processes()).some((p) => p.includes('ts-register')), 120_000);
     expect((await processes()).length).toBeGreaterThan(0);
     process.kill(child.pid!, 'SIGINT');
     const r = await child;

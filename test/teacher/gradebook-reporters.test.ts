@@ -74,7 +74,7 @@ describe('gradebook reporters', () => {
   test('Markdown: points per student, then per exercise the pass rate and the checks that failed most', () => {
     const md = renderGradebookMarkdown(book, '/class');
     expect(md).toContain('# Gradebook: Week 1');
-    expect(md).toContain('3 student(s) graded with learn-nest-micro 1.2.3; average 5 of 15 points.');
+    expect(md).toContain('3 students graded with learn-nest-micro 1.2.3; average 5 of 15 points.');
     expect(md).toContain('| student | echo (10) | echo-twice (5) | points |');
     expect(md).toContain('| ada | ✓ 10 | ✓ 5 | 15 / 15 |');
     expect(md).toContain('| bob, "the builder" | ✗ 0 | – 0 | 0 / 15 |');

@@ -1,30 +1,52 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { Catalog } from '../../src/catalog/catalog';
+import { Catalog, untranslatedParts } from '../../src/catalog/catalog';
+import { chooseLanguage } from '../../src/cli/language';
 import { en } from '../../src/i18n/en/index';
 import { language, setLanguage, t } from '../../src/i18n/messages';
+import { Workspace } from '../../src/workspace/workspace';
 import { tempDir } from '../support/cli';
 
-const savedLang = process.env.LANG;
 afterEach(() => {
-  process.env.LANG = savedLang;
   setLanguage('en');
 });
 
 describe('choosing the language', () => {
-  test('--lang wins over LANG, LANG over the default, and anything unsupported is English', () => {
-    process.env.LANG = 'uk_UA.UTF-8';
-    expect(setLanguage()).toBe('uk');
-    expect(setLanguage('en')).toBe('en');
-    process.env.LANG = 'C.UTF-8';
-    expect(setLanguage()).toBe('en');
-    expect(setLanguage('fr')).toBe('en');
+  const workspaceWith = (settings: Record<string, unknown>, files: Record<string, string> = {}) => {
+    const ws = new Workspace(tempDir());
+    ws.ensure();
+    writeFileSync(path.join(ws.root, 'learn-nest-micro.json'), JSON.stringify({ version: 1, brokers: {}, ...settings }));
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(ws.root, name), text);
+    return ws.root;
+  };
+
+  test('--lang, then the workspace, then its assignment, then LC_ALL / LANG, then English', () => {
+    const plain = workspaceWith({});
+    const ukrainian = workspaceWith({ language: 'uk' });
+    const assigned = workspaceWith({ assignment: 'week.json' }, { 'week.json': JSON.stringify({ version: 1, exercises: [{ id: 'tcp-basics', points: 1 }], language: 'uk' }) });
+    expect(chooseLanguage(['--lang', 'en', '--dir', ukrainian], { LANG: 'uk_UA.UTF-8' })).toBe('en');
+    expect(chooseLanguage(['list', '--lang=uk', '--dir', plain], {})).toBe('uk');
+    expect(chooseLanguage(['--dir', ukrainian], { LANG: 'en_US.UTF-8' })).toBe('uk');
+    expect(chooseLanguage(['--dir', assigned], { LANG: 'en_US.UTF-8' })).toBe('uk');
+    expect(chooseLanguage(['--dir', plain], { LANG: 'en_US.UTF-8', LC_ALL: 'uk_UA.UTF-8' })).toBe('uk');
+    expect(chooseLanguage(['--dir', plain], { LANG: 'uk_UA.UTF-8' })).toBe('uk');
+    expect(chooseLanguage(['--dir', plain], { LANG: 'de_DE.UTF-8' })).toBe('en');
+    expect(chooseLanguage(['--dir', plain], {})).toBe('en');
   });
 
-  test('a message not translated yet falls back to English, parameters filled in', () => {
+  test('a language the course does not have is refused, naming the ones it has', () => {
+    for (const lang of ['fr', 'xx', 'ukrainian', '']) expect(() => chooseLanguage(['--lang', lang], {})).toThrow(/Choose one of: en, uk/);
+    expect(() => chooseLanguage(['--dir', workspaceWith({ language: 'fr' })], {})).toThrow(/learn-nest-micro\.json: .*"fr"/);
+  });
+
+  test('messages are in the chosen language, parameters filled in, plurals by the language’s rules', () => {
     setLanguage('uk');
-    expect(t('watch.checking', { id: 'tcp-basics' })).toBe('Checking tcp-basics…');
+    expect(t('watch.checking', { id: 'tcp-basics' })).toContain('tcp-basics');
+    expect(t('watch.checking', { id: 'tcp-basics' })).not.toBe('Checking tcp-basics…');
+    setLanguage('en');
+    expect(t('check.typeErrors', { count: 1 })).toBe('TypeScript reports 1 error in your code:');
+    expect(t('check.typeErrors', { count: 3 })).toBe('TypeScript reports 3 errors in your code:');
   });
 
   test('every message of the tutorial is in the English catalog', () => {
@@ -49,6 +71,9 @@ test('lesson text comes from the folder of the chosen language, else English', (
   expect(lesson.text()).toContain('Привіт');
   expect(lesson.title).toBe('Демо');
   expect(lesson.quiz()[0].question).toBe('Q?');
+
+  // The quiz has no Ukrainian file: shown in English, and said so.
+  expect(untranslatedParts()).toContain(path.join('demo', 'quiz.json'));
 
   setLanguage('en');
   expect(lesson.text()).toContain('Hello');

@@ -50,9 +50,10 @@ export function renderPretty(result: CheckResult, style: ChalkInstance): string 
 }
 
 function colorEvidence(line: string, style: ChalkInstance): string {
-  if (line.startsWith('Fix:')) return style.green(line);
-  if (/^(sent|received):/.test(line)) return style.cyan(line);
-  if (line.startsWith('NestJS said:')) return style.yellow(line);
+  // The labels the harness writes, in every language of the course.
+  if (/^(Fix|Як виправити):/.test(line)) return style.green(line);
+  if (/^(sent|received|надіслано|отримано):/.test(line)) return style.cyan(line);
+  if (/^NestJS (said|каже):/.test(line)) return style.yellow(line);
   return line;
 }
 
