@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { ExitCode, UserError } from '../errors';
 import { setLanguage, t } from '../i18n/messages';
 import { interactive, isPromptExit } from '../ui/prompts';
@@ -29,9 +29,26 @@ export interface CommandResult {
 }
 
 export function buildProgram(ctx: CommandContext, result: CommandResult): Command {
+  const titles: Record<string, string> = {
+    'Usage:': t('help.title.usage'),
+    'Options:': t('help.title.options'),
+    'Commands:': t('help.title.commands'),
+    'Arguments:': t('help.title.arguments'),
+    'Global Options:': t('help.title.globalOptions'),
+  };
+  const defaultLabel = t('help.default', { value: '' }).trim();
   const program = new Command('learn-nest-micro')
+    // Commander's own words in the help, in the chosen language too (set before any subcommand inherits it).
+    .configureHelp({
+      styleTitle: (title) => titles[title] ?? title,
+      optionDescription(option) {
+        return Help.prototype.optionDescription.call(this, option).replace(/\(default: /, `(${defaultLabel} `);
+      },
+    })
+    .helpOption('-h, --help', t('help.helpOption'))
+    .helpCommand('help [command]', t('help.helpCommand'))
     .description(t('help.program'))
-    .version(version(), '-v, --version')
+    .version(version(), '-v, --version', t('help.versionOption'))
     .option('--lang <lang>', t('help.program.lang'))
     .showSuggestionAfterError(true)
     .exitOverride()

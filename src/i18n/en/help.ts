@@ -76,4 +76,13 @@ export const help = {
   'help.watch.poll': 'scan the folder for changes instead of relying on file events (for network folders and some containers)',
   'help.watch.timeout': 'hard time limit of each check',
   'help.watch.after': '\nKeys: h hint, n next lesson, r reset to the starter, c check now, q quit.\n\nExample:\n  $ learn-nest-micro watch tcp-basics',
+  'help.title.usage': 'Usage:',
+  'help.title.options': 'Options:',
+  'help.title.commands': 'Commands:',
+  'help.title.arguments': 'Arguments:',
+  'help.title.globalOptions': 'Global Options:',
+  'help.default': 'default: {value}',
+  'help.helpOption': 'display help for command',
+  'help.helpCommand': 'display help for command',
+  'help.versionOption': 'output the version number',
 } as const;

@@ -78,4 +78,13 @@ export const help: Record<keyof typeof en, string> = {
   'help.watch.poll': 'шукати зміни, скануючи теку, а не покладатися на події файлової системи (для мережевих тек і деяких контейнерів)',
   'help.watch.timeout': 'жорсткий ліміт часу кожної перевірки',
   'help.watch.after': '\nКлавіші: h — підказка, n — наступний урок, r — скинути до заготовки, c — перевірити зараз, q — вихід.\n\nПриклад:\n  $ learn-nest-micro watch tcp-basics',
+  'help.title.usage': 'Використання:',
+  'help.title.options': 'Параметри:',
+  'help.title.commands': 'Команди:',
+  'help.title.arguments': 'Аргументи:',
+  'help.title.globalOptions': 'Загальні параметри:',
+  'help.default': 'типово: {value}',
+  'help.helpOption': 'показати довідку до команди',
+  'help.helpCommand': 'показати довідку до команди',
+  'help.versionOption': 'показати номер версії',
 };
