@@ -124,7 +124,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       return;
     }
     allReady = true;
-    tests.push({ name: 'services start', status: 'pass', durationMs: Date.now() - started });
+    tests.push({ name: t('check.name.servicesStart'), status: 'pass', durationMs: Date.now() - started });
     announceReady(true);
     tests.push(...(await timed('tests', suiteRun)));
   })();
@@ -133,9 +133,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const outcome = await Promise.race([work.then(() => 'done' as const), deadline, aborted]);
     if (outcome === 'timeout') {
       timedOut = true;
-      tests.push({ name: 'time limit', status: 'fail', durationMs: timeoutMs, message: `${t('check.timedOut', { seconds: timeoutMs / 1000 })}\n${t('check.timedOutHint')}` });
+      tests.push({ name: t('check.name.timeLimit'), status: 'fail', durationMs: timeoutMs, message: `${t('check.timedOut', { seconds: timeoutMs / 1000 })}\n${t('check.timedOutHint')}` });
     }
-    if (outcome === 'aborted') tests.push({ name: 'interrupted', status: 'skip', durationMs: 0, message: t('check.interrupted') });
+    if (outcome === 'aborted') tests.push({ name: t('check.name.interrupted'), status: 'skip', durationMs: 0, message: t('check.interrupted') });
   } finally {
     clearTimeout(timer);
     announceReady(false);
@@ -162,9 +162,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const typeErrors = await typeChecked.catch((error: Error) => [{ code: 0, message: error.message }] as TypeDiagnostic[]);
     if (typeErrors.length > 0) {
       // Type errors explain most runtime failures, so they come first.
-      tests.unshift({ name: 'TypeScript compiles', status: 'fail', durationMs: 0, message: formatTypeErrors(typeErrors), locations: typeErrors.filter((d) => d.file).map((d) => `${d.file}:${d.line}:${d.column}`) });
+      tests.unshift({ name: t('check.name.typescript'), status: 'fail', durationMs: 0, message: formatTypeErrors(typeErrors), locations: typeErrors.filter((d) => d.file).map((d) => `${d.file}:${d.line}:${d.column}`) });
     } else {
-      tests.push({ name: 'TypeScript compiles', status: 'pass', durationMs: 0 });
+      tests.push({ name: t('check.name.typescript'), status: 'pass', durationMs: 0 });
     }
   }
 
@@ -196,7 +196,7 @@ function startFailureOutcome(failure: StartFailure, exercise: Exercise, exercise
   }
   const said = nestErrorLine(logs[failure.service] ?? '');
   if (said) lines.push(`${t('check.nestSaid')}: ${said}`);
-  return { name: 'services start', status: 'fail', durationMs: 0, message: lines.join('\n'), mistake: mistakeId };
+  return { name: t('check.name.servicesStart'), status: 'fail', durationMs: 0, message: lines.join('\n'), mistake: mistakeId };
 }
 
 /** The most telling error line of a crashed service's output, verbatim. */

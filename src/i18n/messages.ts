@@ -57,5 +57,36 @@ export function t(key: MessageKey, params: Record<string, string | number> = {},
     format = new IntlMessageFormat(catalogs[lang][key], lang, undefined, { ignoreTag: true });
     compiled.set(id, format);
   }
-  return String(format.format({ cli: invocation(), ...params }));
+  const values: Record<string, string | number> = { cli: invocation(), ...params };
+  try {
+    return String(format.format(values));
+  } catch {
+    // A parameter the caller did not give stays visible as {name} rather than failing the command.
+    return catalogs[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  }
+}
+
+/**
+ * A message of the current language as a pattern that matches any of its formatted texts: each
+ * parameter or plural block matches anything (to recognise a message in a child check's output).
+ */
+export function messagePattern(key: MessageKey, lang: Language = current): RegExp {
+  const template = catalogs[lang][key];
+  const parts: string[] = [];
+  let literal = '';
+  let depth = 0;
+  for (const char of template) {
+    if (char === '{') {
+      if (depth === 0) {
+        parts.push(literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+        literal = '';
+      }
+      depth += 1;
+    } else if (char === '}') {
+      depth -= 1;
+      if (depth === 0) parts.push('.*');
+    } else if (depth === 0) literal += char;
+  }
+  parts.push(literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(parts.join(''));
 }

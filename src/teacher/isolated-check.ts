@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import type { Exercise } from '../catalog/catalog';
 import type { CheckResult } from '../grading/check-result';
-import { language, t, type MessageKey } from '../i18n/messages';
+import { language, messagePattern, t } from '../i18n/messages';
 import { packageRoot } from '../paths';
 import { killGroup } from '../runner/process-registry';
 import { Workspace } from '../workspace/workspace';
@@ -71,12 +71,10 @@ export function gradeOf(result: Pick<CheckResult, 'status' | 'tests'> & { timedO
   };
 }
 
-/** A message template as a pattern: its {params} match anything. */
-const templatePattern = (key: MessageKey) => new RegExp(t(key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{\w+\\\}/g, '.*'));
 
 /** A failure that says "too slow" rather than "wrong": the engine's limits, vitest's and the harness's timeouts. */
 function saysOutOfTime(message: string): boolean {
-  return [templatePattern('check.serviceNotReady'), templatePattern('check.timedOut'), /\b(Test|Hook) timed out in \d+ms/, /\bno (reply|answer) within [\d.]+s\b/].some((p) => p.test(message));
+  return [messagePattern('check.serviceNotReady'), messagePattern('check.timedOut'), /\b(Test|Hook) timed out in \d+ms/, /\bno (reply|answer) within [\d.]+s\b/].some((p) => p.test(message));
 }
 
 /** The first line of a failure, with the next one when the first only introduces it ("…errors:"). */

@@ -78,3 +78,12 @@ test('lesson text comes from the folder of the chosen language, else English', (
   setLanguage('en');
   expect(lesson.text()).toContain('Hello');
 });
+
+test('a message’s pattern recognises its formatted text in every language, plural blocks included', async () => {
+  const { messagePattern } = await import('../../src/i18n/messages');
+  for (const lang of ['en', 'uk'] as const) {
+    expect(messagePattern('check.serviceNotReady', lang).test(t('check.serviceNotReady', { service: 'math', seconds: 30, ready: 'listening on MATH_PORT=1' }, lang))).toBe(true);
+    expect(messagePattern('check.failed', lang).test(t('check.failed', { id: 'echo', failed: 1, total: 5, seconds: '1.0' }, lang))).toBe(true);
+    expect(messagePattern('check.failed', lang).test(t('check.passed', { id: 'echo', passed: 5, total: 5, seconds: '1.0' }, lang))).toBe(false);
+  }
+});
