@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { exerciseDir, fail, http, logs, mistake, port } from 'learn-nest-micro/harness';
+import { exerciseDir, fail, http, logs, mistake, port, say } from 'learn-nest-micro/harness';
 
 // The learner's services, reached the way any gRPC client in any language would: @grpc/grpc-js with
 // the learner's own proto/math.proto, field names exactly as written in the proto (keepCase: true).
@@ -45,66 +45,66 @@ afterAll(() => {
   client?.close();
 });
 
-test('Sum answers the total of the values', async () => {
+test(say({ en: 'Sum answers the total of the values', uk: 'Sum відповідає сумою значень' }), async () => {
   const sent = { values: [1, 2, 3, 4] };
   const r = await unary('Sum', sent);
   if (!r.ok) throw await diagnoseCallError('Sum', sent, r.error!);
   if (r.value!.running_total !== 10) {
     const evidence = { sent, received: r.value };
     if (r.value!.running_total === 0 && !/keepCase\s*:\s*true/.test(mathSources())) throw mistake('keep-case-off', evidence);
-    throw fail('Sum of [1, 2, 3, 4] should answer { running_total: 10 }', evidence);
+    throw fail(say({ en: 'Sum of [1, 2, 3, 4] should answer { running_total: 10 }', uk: 'Sum для [1, 2, 3, 4] має відповісти { running_total: 10 }' }), evidence);
   }
 });
 
-test('Sum of no values answers 0', async () => {
+test(say({ en: 'Sum of no values answers 0', uk: 'Sum без значень відповідає 0' }), async () => {
   const sent = { values: [] };
   const r = await unary('Sum', sent);
   if (!r.ok) throw await diagnoseCallError('Sum', sent, r.error!, { emptyRequest: true });
-  if (r.value!.running_total !== 0) throw fail('Sum of [] should answer { running_total: 0 }', { sent, received: r.value });
+  if (r.value!.running_total !== 0) throw fail(say({ en: 'Sum of [] should answer { running_total: 0 }', uk: 'Sum для [] має відповісти { running_total: 0 }' }), { sent, received: r.value });
 });
 
-test('Sum rejects a negative number with INVALID_ARGUMENT', async () => {
+test(say({ en: 'Sum rejects a negative number with INVALID_ARGUMENT', uk: 'Sum відхиляє відʼємне число зі статусом INVALID_ARGUMENT' }), async () => {
   const sent = { values: [5, -2, 1] };
   const r = await unary('Sum', sent);
-  if (r.ok) throw fail('Sum of [5, -2, 1] should fail with status 3 INVALID_ARGUMENT, but it answered', { sent, received: r.value });
+  if (r.ok) throw fail(say({ en: 'Sum of [5, -2, 1] should fail with status 3 INVALID_ARGUMENT, but it answered', uk: 'Sum для [5, -2, 1] має завершитися помилкою зі статусом 3 INVALID_ARGUMENT, але відповів' }), { sent, received: r.value });
   if (r.error!.code !== grpc.status.INVALID_ARGUMENT) throw await diagnoseCallError('Sum', sent, r.error!);
 });
 
-test('Squares streams the squares in order, then ends the stream', async () => {
+test(say({ en: 'Squares streams the squares in order, then ends the stream', uk: 'Squares надсилає квадрати потоком по порядку, а потім закінчує потік' }), async () => {
   const sent = { values: [1, 2, 3, 7] };
   const r = await serverStream(sent);
   if (r.error) throw await diagnoseCallError('Squares', sent, r.error, { items: r.items });
   const received = values(r.items);
-  if (!r.ended) throw fail('Squares did not end its stream (complete the Observable after the last square)', { sent, received });
+  if (!r.ended) throw fail(say({ en: 'Squares did not end its stream (complete the Observable after the last square)', uk: 'Squares не закінчив свій потік (завершіть Observable після останнього квадрата)' }), { sent, received });
   if (JSON.stringify(received) !== JSON.stringify([1, 4, 9, 49])) {
-    throw fail('Squares of [1, 2, 3, 7] should stream 1, 4, 9, 49: one message per square, in order', { sent, received });
+    throw fail(say({ en: 'Squares of [1, 2, 3, 7] should stream 1, 4, 9, 49: one message per square, in order', uk: 'Squares для [1, 2, 3, 7] має надіслати потоком 1, 4, 9, 49: по одному повідомленню на квадрат, по порядку' }), { sent, received });
   }
 });
 
-test('Squares of no values is an empty stream that ends', async () => {
+test(say({ en: 'Squares of no values is an empty stream that ends', uk: 'Squares без значень — це порожній потік, який закінчується' }), async () => {
   const sent = { values: [] };
   const r = await serverStream(sent);
   if (r.error) throw await diagnoseCallError('Squares', sent, r.error, { items: r.items, emptyRequest: true });
-  if (r.items.length > 0) throw fail('Squares of [] should send nothing', { sent, received: values(r.items) });
-  if (!r.ended) throw fail('Squares of [] should end its stream at once', { sent, received: [] });
+  if (r.items.length > 0) throw fail(say({ en: 'Squares of [] should send nothing', uk: 'Squares для [] не має нічого надсилати' }), { sent, received: values(r.items) });
+  if (!r.ended) throw fail(say({ en: 'Squares of [] should end its stream at once', uk: 'Squares для [] має одразу закінчити свій потік' }), { sent, received: [] });
 });
 
-test('Squares rejects a negative number with INVALID_ARGUMENT before sending anything', async () => {
+test(say({ en: 'Squares rejects a negative number with INVALID_ARGUMENT before sending anything', uk: 'Squares відхиляє відʼємне число зі статусом INVALID_ARGUMENT, нічого не надіславши' }), async () => {
   const sent = { values: [2, -3] };
   const r = await serverStream(sent);
   const received = values(r.items);
-  if (!r.error) throw fail('Squares of [2, -3] should fail with status 3 INVALID_ARGUMENT', { sent, received });
+  if (!r.error) throw fail(say({ en: 'Squares of [2, -3] should fail with status 3 INVALID_ARGUMENT', uk: 'Squares для [2, -3] має завершитися помилкою зі статусом 3 INVALID_ARGUMENT' }), { sent, received });
   if (r.error.code !== grpc.status.INVALID_ARGUMENT) throw await diagnoseCallError('Squares', sent, r.error, { items: r.items });
-  if (received.length > 0) throw fail('Squares should reject [2, -3] before sending any square', { sent, received });
+  if (received.length > 0) throw fail(say({ en: 'Squares should reject [2, -3] before sending any square', uk: 'Squares має відхилити [2, -3], не надіславши жодного квадрата' }), { sent, received });
 });
 
-test('cancelling Squares stops the math service from producing more squares', async () => {
+test(say({ en: 'cancelling Squares stops the math service from producing more squares', uk: 'скасування Squares зупиняє математичний сервіс: нових квадратів він більше не рахує' }), async () => {
   const sent = { values: Array.from({ length: 40 }, (_, i) => i + 1) };
   const before = (await sendingLines()).length;
   const call = client.Squares(sent) as grpc.ClientReadableStream<Reply>;
   const received: number[] = [];
   const outcome = await new Promise<'cancelled' | 'ended' | CallError>((resolve) => {
-    const timer = setTimeout(() => resolve({ code: -1, details: 'no answer', message: `no square arrived within ${CALL_TIMEOUT_MS} ms` }), CALL_TIMEOUT_MS);
+    const timer = setTimeout(() => resolve({ code: -1, details: 'no answer', message: say({ en: `no square arrived within ${CALL_TIMEOUT_MS} ms`, uk: `жоден квадрат не надійшов за ${CALL_TIMEOUT_MS} мс` }) }), CALL_TIMEOUT_MS);
     call.on('data', (square: Reply) => {
       received.push(Number(square.value));
       if (received.length === 3) {
@@ -122,9 +122,9 @@ test('cancelling Squares stops the math service from producing more squares', as
       resolve('ended');
     });
   });
-  if (typeof outcome === 'object') throw fail(`Squares of 1..40 failed: ${outcome.message}`, { sent, received, errorText: outcome.message });
+  if (typeof outcome === 'object') throw fail(say({ en: `Squares of 1..40 failed: ${outcome.message}`, uk: `Squares для 1..40 завершився помилкою: ${outcome.message}` }), { sent, received, errorText: outcome.message });
   if (outcome === 'ended') {
-    throw fail('Squares of 1..40 ended after fewer than 3 squares; it should stream all 40, one every 100 ms', { sent, received });
+    throw fail(say({ en: 'Squares of 1..40 ended after fewer than 3 squares; it should stream all 40, one every 100 ms', uk: 'Squares для 1..40 закінчився, надіславши менше ніж 3 квадрати; він має надіслати потоком усі 40, по одному кожні 100 мс' }), { sent, received });
   }
   // Two readings, 700 ms (seven squares) apart, once the lines written before the cancel have arrived:
   // on a busy machine the cancel and the logs take a while, so wait until the count holds still for
@@ -141,16 +141,16 @@ test('cancelling Squares stops the math service from producing more squares', as
   const later = await logged();
   const evidence = {
     sent,
-    received: { squaresBeforeCancel: received, sendingLinesLogged: { 'once the count held still after the cancel': settled, [`${SETTLE_MS} ms later`]: later } },
+    received: { squaresBeforeCancel: received, sendingLinesLogged: { [say({ en: 'once the count held still after the cancel', uk: 'коли лічильник перестав змінюватися після скасування' })]: settled, [say({ en: `${SETTLE_MS} ms later`, uk: `через ${SETTLE_MS} мс` })]: later } },
   };
   if (later === 0) {
-    throw fail('The math service logged no `sending <square>` line: log each square with a Nest Logger as it goes out', evidence);
+    throw fail(say({ en: 'The math service logged no `sending <square>` line: log each square with a Nest Logger as it goes out', uk: 'Математичний сервіс не записав у журнал жодного рядка `sending <square>`: записуйте кожен квадрат через Logger з Nest у ту мить, коли він іде клієнтові' }), evidence);
   }
   // Still producing, or done with every square although the client left after three: the cancel was ignored.
   if (later - settled >= 2 || later >= sent.values.length) throw mistake('stream-ignores-cancel', evidence);
 });
 
-test('RunningSum answers every value with the total so far, as the values arrive', async () => {
+test(say({ en: 'RunningSum answers every value with the total so far, as the values arrive', uk: 'RunningSum відповідає на кожне значення поточною сумою, щойно значення надходять' }), async () => {
   const call = client.RunningSum() as grpc.ClientDuplexStream<Reply, Reply>;
   const sent: number[] = [];
   const received: Reply[] = [];
@@ -189,54 +189,55 @@ test('RunningSum answers every value with the total so far, as the values arrive
       const answer = await next();
       if (answer === 'silent') {
         throw fail(
-          `RunningSum did not answer the value ${value} within ${CALL_TIMEOUT_MS / 1000} s. It must answer each value as it arrives, not wait for the end of the request stream`,
+          say({ en: `RunningSum did not answer the value ${value} within ${CALL_TIMEOUT_MS / 1000} s. It must answer each value as it arrives, not wait for the end of the request stream`, uk: `RunningSum не відповів на значення ${value} за ${CALL_TIMEOUT_MS / 1000} с. Він має відповідати на кожне значення, щойно воно надходить, а не чекати кінця потоку запитів` }),
           { sent, received },
         );
       }
-      if (answer === 'ended') throw fail('RunningSum ended its stream while the client was still sending', { sent, received });
+      if (answer === 'ended') throw fail(say({ en: 'RunningSum ended its stream while the client was still sending', uk: 'RunningSum закінчив свій потік, коли клієнт ще надсилав значення' }), { sent, received });
       if ('code' in answer && 'details' in answer) throw await diagnoseCallError('RunningSum', sent, answer as CallError, { items: received });
       received.push(answer);
       if (answer.running_total !== expected[i]) {
-        throw fail(`after the values ${sent.join(', ')} RunningSum should answer { running_total: ${expected[i]} }`, { sent, received });
+        throw fail(say({ en: `after the values ${sent.join(', ')} RunningSum should answer { running_total: ${expected[i]} }`, uk: `після значень ${sent.join(', ')} RunningSum має відповісти { running_total: ${expected[i]} }` }), { sent, received });
       }
     }
     call.end();
     const last = await next();
     if (last !== 'ended') {
-      throw fail('RunningSum should end its stream once the client has ended its own (and answer nothing more)', { sent, received: [...received, last] });
+      throw fail(say({ en: 'RunningSum should end its stream once the client has ended its own (and answer nothing more)', uk: 'RunningSum має закінчити свій потік, щойно клієнт закінчив свій (і більше нічого не відповідати)' }), { sent, received: [...received, last] });
     }
   } finally {
     call.cancel();
   }
 });
 
-test('RunningSum with no values ends without an answer', async () => {
+test(say({ en: 'RunningSum with no values ends without an answer', uk: 'RunningSum без значень закінчується без відповіді' }), async () => {
   const call = client.RunningSum(deadline()) as grpc.ClientDuplexStream<Reply, Reply>;
   const pending = collect(call);
   call.end();
   const result = await pending;
   if (result.error) throw await diagnoseCallError('RunningSum', [], result.error, { items: result.items });
   if (result.items.length > 0 || !result.ended) {
-    throw fail('a RunningSum call that sends no values should end with no answers', { sent: [], received: result.items });
+    throw fail(say({ en: 'a RunningSum call that sends no values should end with no answers', uk: 'виклик RunningSum, який не надсилає жодного значення, має закінчитися без відповідей' }), { sent: [], received: result.items });
   }
 });
 
-test('the gateway answers GET /squares?numbers=1,2,3 with [1,4,9]', async () => {
+test(say({ en: 'the gateway answers GET /squares?numbers=1,2,3 with [1,4,9]', uk: 'шлюз відповідає на GET /squares?numbers=1,2,3 масивом [1,4,9]' }), async () => {
   for (const [query, expected] of [
     ['1,2,3', [1, 4, 9]],
     ['6,5', [36, 25]],
   ] as const) {
     const r = await http('GATEWAY_PORT').get(`/squares?numbers=${query}`);
     if (r.status !== 200 || JSON.stringify(r.body) !== JSON.stringify(expected)) {
-      throw fail(`GET /squares?numbers=${query} should answer 200 ${JSON.stringify(expected)}${await gatewayClue()}`, r);
+      const clue = await gatewayClue();
+      throw fail(say({ en: `GET /squares?numbers=${query} should answer 200 ${JSON.stringify(expected)}${clue}`, uk: `GET /squares?numbers=${query} має відповісти 200 ${JSON.stringify(expected)}${clue}` }), r);
     }
   }
 });
 
-test('the gateway answers 400 when Squares rejects a negative number', async () => {
+test(say({ en: 'the gateway answers 400 when Squares rejects a negative number', uk: 'шлюз відповідає 400, коли Squares відхиляє відʼємне число' }), async () => {
   const r = await http('GATEWAY_PORT').get('/squares?numbers=4,-1');
   if (r.status !== 400) {
-    throw fail('GET /squares?numbers=4,-1 should answer 400: Squares fails with INVALID_ARGUMENT (err.code 3), turn that into a BadRequestException', r);
+    throw fail(say({ en: 'GET /squares?numbers=4,-1 should answer 400: Squares fails with INVALID_ARGUMENT (err.code 3), turn that into a BadRequestException', uk: 'GET /squares?numbers=4,-1 має відповісти 400: Squares завершується помилкою INVALID_ARGUMENT (err.code 3), перетворіть її на BadRequestException' }), r);
   }
 });
 
@@ -249,7 +250,7 @@ function createClient(): GrpcClient {
   try {
     definition = protoLoader.loadSync(protoPath, { keepCase: true, defaults: true, arrays: true });
   } catch (err) {
-    throw fail(`proto/math.proto could not be read: ${(err as Error).message}. Restore it from the starter (learn-nest-micro reset grpc-streams keeps a backup)`);
+    throw fail(say({ en: `proto/math.proto could not be read: ${(err as Error).message}. Restore it from the starter (learn-nest-micro reset grpc-streams keeps a backup)`, uk: `не вдалося прочитати proto/math.proto: ${(err as Error).message}. Відновіть його із заготовки (learn-nest-micro reset grpc-streams зберігає резервну копію)` }));
   }
   const loaded = grpc.loadPackageDefinition(definition) as Record<string, any>;
   const Service = loaded.math?.MathService as grpc.ServiceClientConstructor | undefined;
@@ -257,7 +258,7 @@ function createClient(): GrpcClient {
   const missing = ['Sum', 'Squares', 'RunningSum'].filter((m) => !methods.includes(m));
   if (!Service || missing.length > 0) {
     throw fail(
-      `proto/math.proto must keep package math with service MathService { Sum, Squares, RunningSum }; missing: ${Service ? missing.join(', ') : 'math.MathService'}. It is the contract the checks call: restore it from the starter`,
+      say({ en: `proto/math.proto must keep package math with service MathService { Sum, Squares, RunningSum }; missing: ${Service ? missing.join(', ') : 'math.MathService'}. It is the contract the checks call: restore it from the starter`, uk: `proto/math.proto має зберігати package math із service MathService { Sum, Squares, RunningSum }; бракує: ${Service ? missing.join(', ') : 'math.MathService'}. Це контракт, який викликають перевірки: відновіть його із заготовки` }),
     );
   }
   return new Service(`127.0.0.1:${port('GRPC_PORT')}`, grpc.credentials.createInsecure()) as unknown as GrpcClient;
@@ -312,7 +313,7 @@ async function diagnoseCallError(rpc: string, sent: unknown, error: CallError, o
       if (/The invalid \.proto definition|ENOENT[^\n]*\.proto/.test(mathLog)) {
         return mistake('wrong-proto-path', withLog(evidence, mathLog, /The invalid \.proto definition[^\n]*/));
       }
-      return fail(`the math service is not reachable on GRPC_PORT (${port('GRPC_PORT')}): has it crashed? Its log is below`, evidence);
+      return fail(say({ en: `the math service is not reachable on GRPC_PORT (${port('GRPC_PORT')}): has it crashed? Its log is below`, uk: `математичний сервіс недоступний на GRPC_PORT (${port('GRPC_PORT')}): можливо, він упав? Його журнал нижче` }), evidence);
     }
     case grpc.status.UNIMPLEMENTED:
       return diagnoseUnimplemented(rpc, evidence);
@@ -331,9 +332,9 @@ async function diagnoseCallError(rpc: string, sent: unknown, error: CallError, o
       break;
     }
     case grpc.status.DEADLINE_EXCEEDED:
-      return fail(`${rpc} did not finish within ${CALL_TIMEOUT_MS / 1000} s: does the Observable complete?`, evidence);
+      return fail(say({ en: `${rpc} did not finish within ${CALL_TIMEOUT_MS / 1000} s: does the Observable complete?`, uk: `${rpc} не закінчився за ${CALL_TIMEOUT_MS / 1000} с: чи завершується Observable?` }), evidence);
   }
-  return fail(`${rpc} failed with ${error.message}`, evidence);
+  return fail(say({ en: `${rpc} failed with ${error.message}`, uk: `${rpc} завершився помилкою ${error.message}` }), evidence);
 }
 
 const DECORATOR = /@(GrpcMethod|GrpcStreamMethod|GrpcStreamCall)\s*\(([^)]*)\)\s*(?:@\w+\([^)]*\)\s*)*(?:public\s+|private\s+|async\s+)*(\w+)\s*\(/g;
@@ -347,16 +348,16 @@ function diagnoseUnimplemented(rpc: string, evidence: Evidence): Error {
   if (rpc === 'RunningSum' && candidates.some((c) => c.kind === 'GrpcMethod')) return mistake('grpc-method-on-request-stream', evidence);
   if (candidates.length > 0) return mistake('wrong-service-or-method-name', evidence);
   return fail(
-    `no handler answers MathService.${rpc} yet (${evidence.errorText}): bind a controller method to it with ${rpc === 'RunningSum' ? 'the decorator for request streams' : 'a gRPC method decorator'}`,
+    say({ en: `no handler answers MathService.${rpc} yet (${evidence.errorText}): bind a controller method to it with ${rpc === 'RunningSum' ? 'the decorator for request streams' : 'a gRPC method decorator'}`, uk: `жоден обробник поки не відповідає на MathService.${rpc} (${evidence.errorText}): привʼяжіть до нього метод контролера ${rpc === 'RunningSum' ? 'декоратором для потоків запитів' : 'декоратором методу gRPC'}` }),
     evidence,
   );
 }
 
 async function gatewayClue(): Promise<string> {
   const log = plain(await logs('gateway'));
-  if (/The invalid gRPC package/.test(log)) return ' (the gateway log says its gRPC client has the wrong package name)';
-  if (/The invalid gRPC service/.test(log)) return " (the gateway log says getService() was given a service name the proto does not have: use 'MathService')";
-  if (/The invalid \.proto definition/.test(log)) return ' (the gateway log says its protoPath points to no file)';
+  if (/The invalid gRPC package/.test(log)) return say({ en: ' (the gateway log says its gRPC client has the wrong package name)', uk: ' (у журналі шлюзу сказано, що його gRPC-клієнт має неправильну назву пакета)' });
+  if (/The invalid gRPC service/.test(log)) return say({ en: " (the gateway log says getService() was given a service name the proto does not have: use 'MathService')", uk: " (у журналі шлюзу сказано, що getService() отримав назву сервісу, якої немає в proto: використайте 'MathService')" });
+  if (/The invalid \.proto definition/.test(log)) return say({ en: ' (the gateway log says its protoPath points to no file)', uk: ' (у журналі шлюзу сказано, що його protoPath не вказує на жоден файл)' });
   return '';
 }
 
