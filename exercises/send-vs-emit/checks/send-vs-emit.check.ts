@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, test } from 'vitest';
-import { eventually, fail, http, logs, mistake, pid, send, source, tcpClient, type HttpResult } from 'learn-nest-micro/harness';
+import { eventually, fail, http, logs, mistake, pid, say, send, source, tcpClient, type HttpResult } from 'learn-nest-micro/harness';
 
 interface Order {
   orderId: string;
@@ -63,8 +63,12 @@ function isStockReport(value: unknown): value is StockReport {
 async function snapshot(): Promise<Snapshot> {
   const stock = await send<StockReport>(await tcpClient('INVENTORY_PORT'), { cmd: 'stock' }, {}, { timeoutMs: 8000 });
   const notes = await send<Notification[]>(await tcpClient('NOTIFICATION_PORT'), { cmd: 'notifications' }, {}, { timeoutMs: 8000 });
-  if (!stock.ok || !isStockReport(stock.value)) throw fail("The inventory service stopped answering { cmd: 'stock' } with its stock report.", stock);
-  if (!notes.ok || !Array.isArray(notes.value)) throw fail("The notification service stopped answering { cmd: 'notifications' } with its list.", notes);
+  if (!stock.ok || !isStockReport(stock.value)) {
+    throw fail(say({ en: "The inventory service stopped answering { cmd: 'stock' } with its stock report.", uk: "Сервіс inventory перестав відповідати на { cmd: 'stock' } своїм звітом про залишки." }), stock);
+  }
+  if (!notes.ok || !Array.isArray(notes.value)) {
+    throw fail(say({ en: "The notification service stopped answering { cmd: 'notifications' } with its list.", uk: "Сервіс notification перестав відповідати на { cmd: 'notifications' } своїм списком." }), notes);
+  }
   return { reservations: stock.value.reservations, notifications: notes.value, stock: stock.value.stock };
 }
 
@@ -105,30 +109,40 @@ async function waitUntilFinished(): Promise<Snapshot> {
 
 /** Times relative to the moment the order was posted, for the learner to read. */
 function timeline(p: Placed, s: Snapshot): string {
-  const at = (t: number | null | undefined) => (t == null ? 'not finished' : `+${t - p.sentAt} ms`);
+  const at = (t: number | null | undefined) => (t == null ? say({ en: 'not finished', uk: 'не завершено' }) : say({ en: `+${t - p.sentAt} ms`, uk: `+${t - p.sentAt}\u00a0мс` }));
   return [
-    `gateway answered ${at(p.answeredAt)}`,
-    `inventory finished ${at(reservationsOf(s, p.order)[0]?.finishedAt)}`,
-    `email finished ${at(notificationsOf(s, p.order, 'email')[0]?.finishedAt)}`,
+    say({ en: `gateway answered ${at(p.answeredAt)}`, uk: `шлюз відповів ${at(p.answeredAt)}` }),
+    say({ en: `inventory finished ${at(reservationsOf(s, p.order)[0]?.finishedAt)}`, uk: `inventory завершив ${at(reservationsOf(s, p.order)[0]?.finishedAt)}` }),
+    say({ en: `email finished ${at(notificationsOf(s, p.order, 'email')[0]?.finishedAt)}`, uk: `email завершено ${at(notificationsOf(s, p.order, 'email')[0]?.finishedAt)}` }),
   ].join(', ');
 }
 
-test("the consumers answer { cmd: 'stock' } and { cmd: 'notifications' }", async () => {
+test(say({ en: "the consumers answer { cmd: 'stock' } and { cmd: 'notifications' }", uk: "споживачі відповідають на { cmd: 'stock' } і { cmd: 'notifications' }" }), async () => {
   const stock = await send<StockReport>(await tcpClient('INVENTORY_PORT'), { cmd: 'stock' }, {}, { timeoutMs: 8000 });
   if (!stock.ok && /no matching message handler/.test(stock.errorText)) {
-    throw fail("The inventory service has no handler for { cmd: 'stock' }: InventoryController.stock() needs the decorator that makes a method answer requests, with that pattern.", stock);
+    throw fail(say({
+      en: "The inventory service has no handler for { cmd: 'stock' }: InventoryController.stock() needs the decorator that makes a method answer requests, with that pattern.",
+      uk: "Сервіс inventory не має обробника для { cmd: 'stock' }: InventoryController.stock() потребує декоратора, завдяки якому метод відповідає на запити, з цим шаблоном.",
+    }), stock);
   }
-  if (!stock.ok || !isStockReport(stock.value)) throw fail("{ cmd: 'stock' } should reply with the inventory's stock report ({ stock, reservations }).", stock);
+  if (!stock.ok || !isStockReport(stock.value)) {
+    throw fail(say({ en: "{ cmd: 'stock' } should reply with the inventory's stock report ({ stock, reservations }).", uk: "На { cmd: 'stock' } має прийти звіт inventory про залишки ({ stock, reservations })." }), stock);
+  }
   initialStock = stock.value.stock;
 
   const notes = await send<Notification[]>(await tcpClient('NOTIFICATION_PORT'), { cmd: 'notifications' }, {}, { timeoutMs: 8000 });
   if (!notes.ok && /no matching message handler/.test(notes.errorText)) {
-    throw fail("The notification service has no handler for { cmd: 'notifications' }: NotificationController.list() needs the decorator that makes a method answer requests, with that pattern.", notes);
+    throw fail(say({
+      en: "The notification service has no handler for { cmd: 'notifications' }: NotificationController.list() needs the decorator that makes a method answer requests, with that pattern.",
+      uk: "Сервіс notification не має обробника для { cmd: 'notifications' }: NotificationController.list() потребує декоратора, завдяки якому метод відповідає на запити, з цим шаблоном.",
+    }), notes);
   }
-  if (!notes.ok || !Array.isArray(notes.value)) throw fail("{ cmd: 'notifications' } should reply with the list of notifications sent.", notes);
+  if (!notes.ok || !Array.isArray(notes.value)) {
+    throw fail(say({ en: "{ cmd: 'notifications' } should reply with the list of notifications sent.", uk: "На { cmd: 'notifications' } має прийти список надісланих сповіщень." }), notes);
+  }
 });
 
-test("POST /orders answers { status: 'queued' } without waiting for the consumers", async () => {
+test(say({ en: "POST /orders answers { status: 'queued' } without waiting for the consumers", uk: "POST /orders відповідає { status: 'queued' }, не чекаючи на споживачів" }), async () => {
   // Causal evidence, not a stopwatch: the consumers are frozen (SIGSTOP) while the orders are
   // placed. A gateway that waits for them cannot answer until they are resumed. Where processes
   // cannot be frozen, every answer is judged against the consumers' own finish times instead.
@@ -160,7 +174,7 @@ test("POST /orders answers { status: 'queued' } without waiting for the consumer
       const original = lines.filter((l) => /ExceptionsHandler|no elements in sequence/.test(l)).map((l) => l.trim()).slice(0, 2).join(' … ');
       throw mistake('send-for-event', { sent: res.sent, received: res.received, original: original || undefined });
     }
-    throw fail("POST /orders should answer at once with a 2xx status and { status: 'queued' }.", res);
+    throw fail(say({ en: "POST /orders should answer at once with a 2xx status and { status: 'queued' }.", uk: "POST /orders має одразу відповісти статусом 2xx і { status: 'queued' }." }), res);
   }
 
   const late = placed.filter((p) => p.answeredAt >= resumedAt);
@@ -171,15 +185,18 @@ test("POST /orders answers { status: 'queued' } without waiting for the consumer
     const ends = [...reservationsOf(s, p.order), ...notificationsOf(s, p.order, 'email')].map((r) => r.finishedAt);
     if (!ends.some((end) => end != null && end <= p.answeredAt)) continue;
     const evidence = {
-      sent: `POST /orders ${JSON.stringify(p.order)}${paused ? ' while both consumers were paused' : ''}`,
-      received: `${p.res.received}, ${paused ? 'only after they were resumed' : 'late'} (${timeline(p, s)})`,
+      sent: `POST /orders ${JSON.stringify(p.order)}${paused ? say({ en: ' while both consumers were paused', uk: ', поки обидва споживачі були призупинені' }) : ''}`,
+      received: `${p.res.received}, ${paused ? say({ en: 'only after they were resumed', uk: 'лише після того, як їх відновили' }) : say({ en: 'late', uk: 'із запізненням' })} (${timeline(p, s)})`,
     };
     if (sendsTheEvent()) throw mistake('send-for-event', evidence);
-    throw fail('The gateway answered only after a consumer had finished its work: it must not wait for the event to be handled.', evidence);
+    throw fail(say({
+      en: 'The gateway answered only after a consumer had finished its work: it must not wait for the event to be handled.',
+      uk: 'Шлюз відповів лише після того, як споживач завершив свою роботу: він не повинен чекати, доки подію оброблять.',
+    }), evidence);
   }
 });
 
-test('both consumers receive every order_created event', async () => {
+test(say({ en: 'both consumers receive every order_created event', uk: 'обидва споживачі отримують кожну подію order_created' }), async () => {
   const complete = (s: Snapshot) =>
     orders.every((o) => reservationsOf(s, o).length > 0 && notificationsOf(s, o, 'email').length > 0 && notificationsOf(s, o, 'push').length > 0);
   const seen = await eventually(async () => {
@@ -193,19 +210,28 @@ test('both consumers receive every order_created event', async () => {
   const emailGot = orders.some((o) => notificationsOf(s, o, 'email').length > 0);
   const pushGot = orders.some((o) => notificationsOf(s, o, 'push').length > 0);
   const evidence = {
-    sent: `POST /orders x${orders.length}, then waited 8 s`,
-    received: `inventory reserved: [${s.reservations.map((r) => r.orderId).join(', ')}]; notifications: [${s.notifications.map((n) => `${n.channel}:${n.orderId}`).join(', ')}]`,
+    sent: say({ en: `POST /orders x${orders.length}, then waited 8 s`, uk: `POST /orders x${orders.length}, потім очікування 8\u00a0с` }),
+    received: say({
+      en: `inventory reserved: [${s.reservations.map((r) => r.orderId).join(', ')}]; notifications: [${s.notifications.map((n) => `${n.channel}:${n.orderId}`).join(', ')}]`,
+      uk: `inventory зарезервував: [${s.reservations.map((r) => r.orderId).join(', ')}]; сповіщення: [${s.notifications.map((n) => `${n.channel}:${n.orderId}`).join(', ')}]`,
+    }),
   };
 
   if (!inventoryGot && !emailGot && !pushGot) {
     if (sendsTheEvent()) throw mistake('send-not-subscribed', evidence);
-    throw fail("Neither consumer received 'order_created' within 8 s: POST /orders must emit the event (with the order as its payload) to both services.", evidence);
+    throw fail(say({
+      en: "Neither consumer received 'order_created' within 8 s: POST /orders must emit the event (with the order as its payload) to both services.",
+      uk: 'Жоден споживач не отримав order_created за 8\u00a0с: POST /orders має опублікувати подію (із замовленням як корисним навантаженням) для обох сервісів.',
+    }), evidence);
   }
   const silent = !inventoryGot ? 'inventory' : !emailGot && !pushGot ? 'notification' : undefined;
   if (silent) {
     const noHandler = (await logLines(silent)).find((l) => /no matching event handler/.test(l));
     if (noHandler) {
-      throw fail(`The ${silent} service received 'order_created' but has no handler for it: its handler needs the event decorator with exactly that pattern.`, {
+      throw fail(say({
+        en: `The ${silent} service received 'order_created' but has no handler for it: its handler needs the event decorator with exactly that pattern.`,
+        uk: `Сервіс ${silent} отримав order_created, але не має для нього обробника: його обробнику потрібен декоратор події саме з цим шаблоном.`,
+      }), {
         ...evidence,
         original: noHandler.trim(),
       });
@@ -215,12 +241,18 @@ test('both consumers receive every order_created event', async () => {
   if (emailGot !== pushGot) {
     const missing = emailGot ? 'pushToWarehouse' : 'emailCustomer';
     if (messagePatternOnEvent()) throw mistake('message-pattern-for-event', evidence);
-    throw fail(`NotificationController.${missing}() never ran: both handlers of 'order_created' need the event decorator.`, evidence);
+    throw fail(say({
+      en: `NotificationController.${missing}() never ran: both handlers of 'order_created' need the event decorator.`,
+      uk: `NotificationController.${missing}() так і не виконався: обом обробникам order_created потрібен декоратор події.`,
+    }), evidence);
   }
-  throw fail('Some orders never reached a consumer: every POST /orders must emit its own order_created event.', evidence);
+  throw fail(say({
+    en: 'Some orders never reached a consumer: every POST /orders must emit its own order_created event.',
+    uk: 'Деякі замовлення так і не дійшли до споживача: кожен POST /orders має опублікувати власну подію order_created.',
+  }), evidence);
 });
 
-test('each consumer handled each event exactly once', async () => {
+test(say({ en: 'each consumer handled each event exactly once', uk: 'кожен споживач обробив кожну подію рівно один раз' }), async () => {
   const s = await waitUntilFinished();
   for (const o of orders) {
     const counts = {
@@ -229,26 +261,35 @@ test('each consumer handled each event exactly once', async () => {
       push: notificationsOf(s, o, 'push').length,
     };
     if (Object.values(counts).some((n) => n !== 1)) {
-      throw fail(`Order ${o.orderId} should be handled once by each handler.`, {
-        sent: `POST /orders ${JSON.stringify(o)} (once)`,
-        received: `handled: inventory x${counts.inventory}, email x${counts.email}, push x${counts.push}`,
+      throw fail(say({ en: `Order ${o.orderId} should be handled once by each handler.`, uk: `Замовлення ${o.orderId} має бути оброблене кожним обробником рівно один раз.` }), {
+        sent: say({ en: `POST /orders ${JSON.stringify(o)} (once)`, uk: `POST /orders ${JSON.stringify(o)} (один раз)` }),
+        received: say({
+          en: `handled: inventory x${counts.inventory}, email x${counts.email}, push x${counts.push}`,
+          uk: `оброблено: inventory x${counts.inventory}, email x${counts.email}, push x${counts.push}`,
+        }),
       });
     }
     const expected = (initialStock[o.item] ?? 0) - o.quantity;
     if (s.stock[o.item] !== expected) {
-      throw fail(`The stock of ${o.item} should have dropped by ${o.quantity} exactly.`, {
+      throw fail(say({ en: `The stock of ${o.item} should have dropped by ${o.quantity} exactly.`, uk: `Залишок ${o.item} мав зменшитися рівно на ${o.quantity}.` }), {
         sent: `POST /orders ${JSON.stringify(o)}`,
-        received: `stock of ${o.item}: ${initialStock[o.item]} before, ${s.stock[o.item]} after (expected ${expected})`,
+        received: say({
+          en: `stock of ${o.item}: ${initialStock[o.item]} before, ${s.stock[o.item]} after (expected ${expected})`,
+          uk: `залишок ${o.item}: ${initialStock[o.item]} до, ${s.stock[o.item]} після (очікувалося ${expected})`,
+        }),
       });
     }
   }
 });
 
-test("GET /stock on the gateway returns the inventory service's reply", async () => {
+test(say({ en: "GET /stock on the gateway returns the inventory service's reply", uk: 'GET /stock на шлюзі повертає відповідь сервісу inventory' }), async () => {
   const res = await http('GATEWAY_PORT', { timeoutMs: 10_000 }).get('/stock');
   const truth = await snapshot();
   const body = res.body as StockReport | undefined;
   if (res.status === 200 && isStockReport(body) && JSON.stringify(body.stock) === JSON.stringify(truth.stock)) return;
   if (emitsTheQuery()) throw mistake('emit-for-query', res);
-  throw fail("GET /stock should return the reply of { cmd: 'stock' } from the inventory service ({ stock, reservations }).", res);
+  throw fail(say({
+    en: "GET /stock should return the reply of { cmd: 'stock' } from the inventory service ({ stock, reservations }).",
+    uk: "GET /stock має повертати відповідь сервісу inventory на { cmd: 'stock' } ({ stock, reservations }).",
+  }), res);
 });
