@@ -3,7 +3,7 @@ import { ClientRMQ, type ClientProxy } from '@nestjs/microservices';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, test } from 'vitest';
-import { env, eventually, fail, kill, logs, mistake, send, source, start, type SendResult } from 'learn-nest-micro/harness';
+import { env, eventually, fail, kill, logs, mistake, say, send, source, start, type SendResult } from 'learn-nest-micro/harness';
 
 interface User {
   id: number;
@@ -48,7 +48,7 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; errorText: string };
 
 /** Runs one operation on a throwaway channel: RabbitMQ closes a channel on any refused operation. */
 async function onChannel<T>(op: (ch: Channel) => Promise<T>): Promise<Outcome<T>> {
-  if (!amqp) return { ok: false, errorText: 'no connection to RabbitMQ' };
+  if (!amqp) return { ok: false, errorText: say({ en: 'no connection to RabbitMQ', uk: 'немає зʼєднання з RabbitMQ' }) };
   let ch: Channel | undefined;
   try {
     ch = await amqp.createChannel();
@@ -107,7 +107,7 @@ async function request<T>(pattern: unknown, data: unknown, timeoutMs: number): P
     return false;
   })();
   const first = await Promise.race([reply, crashed.then((yes) => (yes ? undefined : reply))]);
-  if (first === undefined) await diagnoseCrash({ sent: { pattern, data }, received: 'no reply: the service crashed' });
+  if (first === undefined) await diagnoseCrash({ sent: { pattern, data }, received: say({ en: 'no reply: the service crashed', uk: 'відповіді немає: сервіс упав' }) });
   return first ?? reply;
 }
 
@@ -142,52 +142,52 @@ async function queueAfterKill(): Promise<number | undefined> {
   return (await queueState(QUEUE))?.messageCount;
 }
 
-test('the service consumes USER_QUEUE, declared durable like its producers declare it', async () => {
+test(say({ en: 'the service consumes USER_QUEUE, declared durable like its producers declare it', uk: 'сервіс споживає USER_QUEUE, оголошену стійкою (durable) так само, як її оголошують продюсери' }), async () => {
   const state = await queueState(QUEUE);
-  if (!state) throw fail(`Queue ${QUEUE} does not exist after the service started. Consume the queue named by process.env.USER_QUEUE.`);
-  if (state.consumerCount === 0) throw fail(`Nobody consumes ${QUEUE}. The microservice should listen on the queue named by process.env.USER_QUEUE.`);
+  if (!state) throw fail(say({ en: `Queue ${QUEUE} does not exist after the service started. Consume the queue named by process.env.USER_QUEUE.`, uk: `Черги ${QUEUE} не існує після запуску сервісу. Споживайте чергу, названу в process.env.USER_QUEUE.` }));
+  if (state.consumerCount === 0) throw fail(say({ en: `Nobody consumes ${QUEUE}. The microservice should listen on the queue named by process.env.USER_QUEUE.`, uk: `Ніхто не споживає ${QUEUE}. Мікросервіс має слухати чергу, названу в process.env.USER_QUEUE.` }));
   const sent = `assertQueue('${QUEUE}', ${JSON.stringify(QUEUE_CONTRACT)})`;
   const declared = await onChannel((ch) => ch.assertQueue(QUEUE, QUEUE_CONTRACT));
   if (!declared.ok) {
     const evidence = { sent, received: declared.errorText };
     if (/inequivalent arg 'durable'/.test(declared.errorText)) throw mistake('durable-mismatch', evidence);
-    throw fail(`A producer could not declare ${QUEUE} the agreed way.`, evidence);
+    throw fail(say({ en: `A producer could not declare ${QUEUE} the agreed way.`, uk: `Продюсер не зміг оголосити ${QUEUE} так, як домовлено.` }), evidence);
   }
 });
 
-test('user_create is answered with the new user', async () => {
+test(say({ en: 'user_create is answered with the new user', uk: 'на user_create приходить відповідь із новим користувачем' }), async () => {
   const data = { email: 'ada@example.com', name: 'Ada' };
   const r = await request<User>('user_create', data, 10_000);
-  if (!r.ok) throw fail('user_create got no answer.', r);
-  if (r.value?.email !== data.email || typeof r.value.id !== 'number') throw fail('user_create should answer with the created user ({ id, email, name }).', r);
+  if (!r.ok) throw fail(say({ en: 'user_create got no answer.', uk: 'user_create не отримав відповіді.' }), r);
+  if (r.value?.email !== data.email || typeof r.value.id !== 'number') throw fail(say({ en: 'user_create should answer with the created user ({ id, email, name }).', uk: 'user_create має відповідати створеним користувачем ({ id, email, name }).' }), r);
 
   const audit = await eventually(async () => (await drainAudit()).find((m) => m.content.includes(data.email)), { timeoutMs: 3000, intervalMs: 100 });
-  if (!audit) throw fail(`user_create answered, but no user_created event for ${data.email} reached ${AUDIT}: emit it before you acknowledge.`, { sent: data });
+  if (!audit) throw fail(say({ en: `user_create answered, but no user_created event for ${data.email} reached ${AUDIT}: emit it before you acknowledge.`, uk: `user_create відповів, але жодна подія user_created для ${data.email} не дійшла до ${AUDIT}: опублікуйте її до підтвердження.` }), { sent: data });
   if (audit.deliveryMode !== 2) {
-    throw mistake('audit-not-persistent', { sent: data, received: `the user_created event in ${AUDIT} has deliveryMode ${String(audit.deliveryMode)}; 2 means persistent` });
+    throw mistake('audit-not-persistent', { sent: data, received: say({ en: `the user_created event in ${AUDIT} has deliveryMode ${String(audit.deliveryMode)}; 2 means persistent`, uk: `подія user_created у ${AUDIT} має deliveryMode ${String(audit.deliveryMode)}; 2 означає збережене (persistent)` }) });
   }
 }, 30_000);
 
-test('a burst of 50 user_create is answered and leaves the queue empty', async () => {
+test(say({ en: 'a burst of 50 user_create is answered and leaves the queue empty', uk: 'пачка з 50 user_create отримує відповіді й лишає чергу порожньою' }), async () => {
   const emails = Array.from({ length: 50 }, (_, i) => `burst-${i}@example.com`);
   const c = await users();
   const replies = await Promise.all(emails.map((email) => send<User>(c, 'user_create', { email }, { timeoutMs: 10_000 })));
   const answered = replies.filter((r) => r.ok).length;
   const sent = `50 × user_create { email: 'burst-<n>@example.com' }`;
   if (answered < emails.length) {
-    await diagnoseCrash({ sent, received: `${answered} replies` });
+    await diagnoseCrash({ sent, received: say({ en: `${answered} replies`, uk: `відповідей: ${answered}` }) });
     const waiting = (await queueState(QUEUE))?.messageCount ?? 0;
-    if (waiting > 0) throw mistake('missing-ack', { sent, received: `${answered} replies; ${waiting} messages still waiting in ${QUEUE}: the consumer stopped taking messages` });
-    throw fail(`Only ${answered} of 50 requests were answered.`, { sent, received: replies.find((r) => !r.ok)?.errorText });
+    if (waiting > 0) throw mistake('missing-ack', { sent, received: say({ en: `${answered} replies; ${waiting} messages still waiting in ${QUEUE}: the consumer stopped taking messages`, uk: `відповідей: ${answered}; повідомлень, що досі чекають у ${QUEUE}: ${waiting} — споживач перестав брати повідомлення` }) });
+    throw fail(say({ en: `Only ${answered} of 50 requests were answered.`, uk: `Відповідь отримали лише ${answered} із 50 запитів.` }), { sent, received: replies.find((r) => !r.ok)?.errorText });
   }
   const snap = await snapshot();
   const missing = emails.filter((email) => !snap?.users.some((u) => u.email === email));
-  if (!snap || missing.length > 0) throw fail(`{ cmd: 'users' } should list every created user; missing ${missing.length}.`, { sent: { cmd: 'users' }, received: snap });
+  if (!snap || missing.length > 0) throw fail(say({ en: `{ cmd: 'users' } should list every created user; missing ${missing.length}.`, uk: `{ cmd: 'users' } має перелічувати всіх створених користувачів; бракує: ${missing.length}.` }), { sent: { cmd: 'users' }, received: snap });
   const waiting = (await queueState(QUEUE))?.messageCount ?? 0;
-  if (waiting > 0) throw fail(`All requests were answered, yet ${waiting} message(s) still wait in ${QUEUE}.`, { sent });
+  if (waiting > 0) throw fail(say({ en: `All requests were answered, yet ${waiting} message(s) still wait in ${QUEUE}.`, uk: `Усі запити отримали відповідь, але в ${QUEUE} досі чекають повідомлення: ${waiting}.` }), { sent });
 }, 30_000);
 
-test('killed in the middle of a message, the service gives back only that message, and once restarted does the work', async () => {
+test(say({ en: 'killed in the middle of a message, the service gives back only that message, and once restarted does the work', uk: 'вбитий посеред повідомлення, сервіс повертає лише це повідомлення, а після перезапуску виконує роботу' }), async () => {
   const email = 'slow@example.com';
   const data = { email, name: 'Slow', slowMs: 3000 };
   const c = await users();
@@ -195,30 +195,30 @@ test('killed in the middle of a message, the service gives back only that messag
   const working = await eventually(async () => /user_create slow@example\.com: attempt 1 started/.test(await logs(SERVICE)), { timeoutMs: 10_000, intervalMs: 50 });
   if (!working) {
     await diagnoseCrash({ sent: data });
-    throw fail('The service never started working on the slow message (no "user_create slow@example.com: attempt 1 started" in its log).', { sent: data });
+    throw fail(say({ en: 'The service never started working on the slow message (no "user_create slow@example.com: attempt 1 started" in its log).', uk: 'Сервіс так і не почав працювати над повільним повідомленням (у його лозі немає "user_create slow@example.com: attempt 1 started").' }), { sent: data });
   }
   // Whatever a consumer has not acknowledged returns to the queue when its connection goes away:
   // after everything before was acked, that is exactly the slow message.
   const returned = await queueAfterKill();
-  const killed = `${JSON.stringify(data)}, and the service killed while working on it (after the burst and the users queries)`;
-  if (returned === undefined) throw fail(`The service was killed but RabbitMQ still saw a consumer on ${QUEUE} after 8 s.`);
+  const killed = say({ en: `${JSON.stringify(data)}, and the service killed while working on it (after the burst and the users queries)`, uk: `${JSON.stringify(data)}, і сервіс вбито, поки він над ним працював (після пачки запитів і запитів { cmd: 'users' })` });
+  if (returned === undefined) throw fail(say({ en: `The service was killed but RabbitMQ still saw a consumer on ${QUEUE} after 8 s.`, uk: `Сервіс вбито, але через 8 с RabbitMQ досі бачив споживача на ${QUEUE}.` }));
   if (returned > 1) {
-    throw mistake('missing-ack', { sent: killed, received: `${returned} messages came back to ${QUEUE}, not just the slow one: the others had been handled but never acknowledged` });
+    throw mistake('missing-ack', { sent: killed, received: say({ en: `${returned} messages came back to ${QUEUE}, not just the slow one: the others had been handled but never acknowledged`, uk: `у ${QUEUE} повернулося повідомлень: ${returned}, а не лише повільне: решту було оброблено, але так і не підтверджено` }) });
   }
   if (returned === 0 && /user_create slow@example\.com: done/.test(await logs(SERVICE))) {
-    throw fail('The slow message finished before the check could kill the service (the machine is very busy). Run the check again.', { sent: killed });
+    throw fail(say({ en: 'The slow message finished before the check could kill the service (the machine is very busy). Run the check again.', uk: 'Повільне повідомлення завершилося раніше, ніж перевірка встигла вбити сервіс (машина дуже завантажена). Запустіть перевірку ще раз.' }), { sent: killed });
   }
   if (returned === 0) {
     const options = source('users-service/rmq-config.ts') + source('users-service/main.ts');
-    throw mistake(/noAck\s*:\s*false/.test(options) ? 'ack-before-work' : 'auto-ack-loses-messages', { sent: killed, received: `nothing came back to ${QUEUE}: the message in progress was already acknowledged, so it is lost` });
+    throw mistake(/noAck\s*:\s*false/.test(options) ? 'ack-before-work' : 'auto-ack-loses-messages', { sent: killed, received: say({ en: `nothing came back to ${QUEUE}: the message in progress was already acknowledged, so it is lost`, uk: `у ${QUEUE} нічого не повернулося: повідомлення в обробці вже було підтверджено, тож його втрачено` }) });
   }
   await start(SERVICE);
   const done = await eventually(async () => (await snapshot(1500))?.users.some((u) => u.email === email), { timeoutMs: 12_000, intervalMs: 250 });
   if (!done) {
-    throw fail('The message survived the crash but the restarted service did not process it.', { sent: killed, received: `the restarted service never created ${email}` });
+    throw fail(say({ en: 'The message survived the crash but the restarted service did not process it.', uk: 'Повідомлення пережило збій, але перезапущений сервіс його не обробив.' }), { sent: killed, received: say({ en: `the restarted service never created ${email}`, uk: `перезапущений сервіс так і не створив ${email}` }) });
   }
   const answer = await reply;
-  if (!answer.ok || answer.value?.email !== email) throw fail('The restarted service created the user, but the waiting caller got no answer.', answer);
+  if (!answer.ok || answer.value?.email !== email) throw fail(say({ en: 'The restarted service created the user, but the waiting caller got no answer.', uk: 'Перезапущений сервіс створив користувача, але клієнт, що чекав, не отримав відповіді.' }), answer);
 }, 45_000);
 
 /** The attempts counted so far for `key`, once they stop growing (or clearly run away). */
@@ -233,18 +233,18 @@ async function settledAttempts(key: string): Promise<number> {
   return last;
 }
 
-test('a message that always fails is rejected, not requeued forever, and its caller hears that it failed', async () => {
+test(say({ en: 'a message that always fails is rejected, not requeued forever, and its caller hears that it failed', uk: 'повідомлення, що падає завжди, відхиляється, а не повертається в чергу безкінечно, і його клієнт дізнається про невдачу' }), async () => {
   const email = 'poison@example.com';
   const data = { email, name: 'Poison', poison: true };
   const answer = await request<User>('user_create', data, 10_000);
   const attempts = await settledAttempts(`user_create:${email}`);
-  const evidence = { sent: data, received: `${attempts} attempt(s); reply: ${answer.ok ? JSON.stringify(answer.value) : answer.errorText}` };
+  const evidence = { sent: data, received: say({ en: `${attempts} attempt(s); reply: ${answer.ok ? JSON.stringify(answer.value) : answer.errorText}`, uk: `спроб: ${attempts}; відповідь: ${answer.ok ? JSON.stringify(answer.value) : answer.errorText}` }) };
   if (attempts > 10 * BOUNDED) throw mistake('requeue-forever', evidence);
-  if (attempts > BOUNDED) throw fail(`The poison message was tried ${attempts} times; a bounded retry stops after ${BOUNDED} at most.`, evidence);
-  if (answer.ok) throw fail('user_create of a poison message should end in an error reply, not a user.', answer);
-  if (/^no reply within/.test(answer.errorText)) throw fail('The poison message failed but its caller never heard back: throw an RpcException when you give up.', answer);
+  if (attempts > BOUNDED) throw fail(say({ en: `The poison message was tried ${attempts} times; a bounded retry stops after ${BOUNDED} at most.`, uk: `Отруйне повідомлення пробували обробити забагато разів (спроб: ${attempts}); обмежені повторні спроби зупиняються щонайбільше після ${BOUNDED}.` }), evidence);
+  if (answer.ok) throw fail(say({ en: 'user_create of a poison message should end in an error reply, not a user.', uk: 'user_create з отруйним повідомленням має закінчуватися відповіддю з помилкою, а не користувачем.' }), answer);
+  if (/^no reply within/.test(answer.errorText)) throw fail(say({ en: 'The poison message failed but its caller never heard back: throw an RpcException when you give up.', uk: 'Отруйне повідомлення не вдалося, але його клієнт так і не отримав відповіді: киньте RpcException, коли припиняєте спроби.' }), answer);
   const waiting = (await queueState(QUEUE))?.messageCount ?? 0;
-  if (waiting > 0) throw fail(`The poison message failed, yet ${waiting} message(s) still wait in ${QUEUE}.`, evidence);
+  if (waiting > 0) throw fail(say({ en: `The poison message failed, yet ${waiting} message(s) still wait in ${QUEUE}.`, uk: `Отруйне повідомлення не вдалося, але в ${QUEUE} досі чекають повідомлення: ${waiting}.` }), evidence);
 
   const event = { email: 'poison-event@example.com', poison: true };
   const sentEvent = { event: 'user_deleted', data: event };
@@ -254,9 +254,9 @@ test('a message that always fails is rejected, not requeued forever, and its cal
   // A second settlement of one delivery makes the broker close the channel; it may recover and hide it.
   await diagnoseCrash({ sent: sentEvent });
   const eventAttempts = await settledAttempts(`user_deleted:${event.email}`);
-  const eventEvidence = { sent: sentEvent, received: `${eventAttempts} attempt(s)` };
+  const eventEvidence = { sent: sentEvent, received: say({ en: `${eventAttempts} attempt(s)`, uk: `спроб: ${eventAttempts}` }) };
   if (eventAttempts > 10 * BOUNDED) throw mistake('requeue-forever', eventEvidence);
-  if (eventAttempts === 0) throw fail('The poison user_deleted event was never handled.', eventEvidence);
-  if (eventAttempts > BOUNDED) throw fail(`The poison event was tried ${eventAttempts} times; a bounded retry stops after ${BOUNDED} at most.`, eventEvidence);
+  if (eventAttempts === 0) throw fail(say({ en: 'The poison user_deleted event was never handled.', uk: 'Отруйну подію user_deleted так і не оброблено.' }), eventEvidence);
+  if (eventAttempts > BOUNDED) throw fail(say({ en: `The poison event was tried ${eventAttempts} times; a bounded retry stops after ${BOUNDED} at most.`, uk: `Отруйну подію пробували обробити забагато разів (спроб: ${eventAttempts}); обмежені повторні спроби зупиняються щонайбільше після ${BOUNDED}.` }), eventEvidence);
   await diagnoseCrash({ sent: sentEvent });
 }, 45_000);

@@ -3,7 +3,7 @@ import { ClientRMQ, type ClientProxy } from '@nestjs/microservices';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, test } from 'vitest';
-import { env, eventually, fail, kill, logs, mistake, send, source, type SendResult } from 'learn-nest-micro/harness';
+import { env, eventually, fail, kill, logs, mistake, say, send, source, type SendResult } from 'learn-nest-micro/harness';
 
 interface User {
   id: number;
@@ -49,7 +49,7 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; errorText: string };
 
 /** Runs one operation on a throwaway channel: RabbitMQ closes a channel on any refused operation. */
 async function onChannel<T>(op: (ch: Channel) => Promise<T>): Promise<Outcome<T>> {
-  if (!amqp) return { ok: false, errorText: 'no connection to RabbitMQ' };
+  if (!amqp) return { ok: false, errorText: say({ en: 'no connection to RabbitMQ', uk: 'немає зʼєднання з RabbitMQ' }) };
   let ch: Channel | undefined;
   try {
     ch = await amqp.createChannel();
@@ -108,7 +108,7 @@ async function request<T>(pattern: unknown, data: unknown, timeoutMs: number): P
     return false;
   })();
   const first = await Promise.race([reply, crashed.then((yes) => (yes ? undefined : reply))]);
-  if (first === undefined) await diagnoseCrash({ sent: { pattern, data }, received: 'no reply: the service crashed' });
+  if (first === undefined) await diagnoseCrash({ sent: { pattern, data }, received: say({ en: 'no reply: the service crashed', uk: 'відповіді немає: сервіс упав' }) });
   return first ?? reply;
 }
 
@@ -133,29 +133,29 @@ async function drainDeadLetters(): Promise<string[]> {
   return deadLetters;
 }
 
-test('the service declares USER_QUEUE (durable, dead-lettering to USER_DLQ) and USER_DLQ', async () => {
+test(say({ en: 'the service declares USER_QUEUE (durable, dead-lettering to USER_DLQ) and USER_DLQ', uk: 'сервіс оголошує USER_QUEUE (стійку, з перенаправленням «мертвих» листів у USER_DLQ) і USER_DLQ' }), async () => {
   const state = await queueState(QUEUE);
-  if (!state) throw fail(`Queue ${QUEUE} does not exist after the service started. Consume the queue named by process.env.USER_QUEUE.`);
-  if (state.consumerCount === 0) throw fail(`Nobody consumes ${QUEUE}. The microservice should listen on the queue named by process.env.USER_QUEUE.`);
+  if (!state) throw fail(say({ en: `Queue ${QUEUE} does not exist after the service started. Consume the queue named by process.env.USER_QUEUE.`, uk: `Черги ${QUEUE} не існує після запуску сервісу. Споживайте чергу, названу в process.env.USER_QUEUE.` }));
+  if (state.consumerCount === 0) throw fail(say({ en: `Nobody consumes ${QUEUE}. The microservice should listen on the queue named by process.env.USER_QUEUE.`, uk: `Ніхто не споживає ${QUEUE}. Мікросервіс має слухати чергу, названу в process.env.USER_QUEUE.` }));
   const sent = `assertQueue('${QUEUE}', ${JSON.stringify(QUEUE_CONTRACT)})`;
   const declared = await onChannel((ch) => ch.assertQueue(QUEUE, QUEUE_CONTRACT));
   if (!declared.ok) {
     const evidence = { sent, received: declared.errorText };
     if (/inequivalent arg 'durable'/.test(declared.errorText)) throw mistake('durable-mismatch', evidence);
     if (/inequivalent arg 'x-dead-letter/.test(declared.errorText)) throw mistake('dead-letter-arguments-missing', evidence);
-    throw fail(`A producer could not declare ${QUEUE} the agreed way.`, evidence);
+    throw fail(say({ en: `A producer could not declare ${QUEUE} the agreed way.`, uk: `Продюсер не зміг оголосити ${QUEUE} так, як домовлено.` }), evidence);
   }
-  if (!(await queueState(DLQ))) throw mistake('dead-letter-queue-missing', { sent: `checkQueue('${DLQ}')`, received: `queue '${DLQ}' does not exist` });
+  if (!(await queueState(DLQ))) throw mistake('dead-letter-queue-missing', { sent: `checkQueue('${DLQ}')`, received: say({ en: `queue '${DLQ}' does not exist`, uk: `черги '${DLQ}' не існує` }) });
 });
 
-test('user_create is answered with the new user', async () => {
+test(say({ en: 'user_create is answered with the new user', uk: 'на user_create приходить відповідь із новим користувачем' }), async () => {
   const data = { email: 'ada@example.com', name: 'Ada' };
   const r = await request<User>('user_create', data, 10_000);
-  if (!r.ok) throw fail('user_create got no answer.', r);
-  if (r.value?.email !== data.email || typeof r.value.id !== 'number') throw fail('user_create should answer with the created user ({ id, email, name }).', r);
+  if (!r.ok) throw fail(say({ en: 'user_create got no answer.', uk: 'user_create не отримав відповіді.' }), r);
+  if (r.value?.email !== data.email || typeof r.value.id !== 'number') throw fail(say({ en: 'user_create should answer with the created user ({ id, email, name }).', uk: 'user_create має відповідати створеним користувачем ({ id, email, name }).' }), r);
 }, 30_000);
 
-test('a message whose first attempt fails is retried, and the caller gets the successful answer', async () => {
+test(say({ en: 'a message whose first attempt fails is retried, and the caller gets the successful answer', uk: 'повідомлення, чия перша спроба не вдалася, пробують знову, і клієнт отримує успішну відповідь' }), async () => {
   const email = 'flaky@example.com';
   const data = { email, name: 'Flaky', failTimes: 1 };
   const r = await request<User>('user_create', data, 10_000);
@@ -166,9 +166,9 @@ test('a message whose first attempt fails is retried, and the caller gets the su
     }, { timeoutMs: 3000, intervalMs: 250 });
     if (snap) throw mistake(/^no reply within/.test(r.errorText) ? 'copy-without-reply-to' : 'error-reply-on-retry', r);
     const attempts = (await snapshot())?.attempts[`user_create:${email}`] ?? 0;
-    throw fail(`The first attempt failed and the message was ${attempts <= 1 ? 'never tried again' : `tried ${attempts} times without success`}.`, r);
+    throw fail(say({ en: `The first attempt failed and the message was ${attempts <= 1 ? 'never tried again' : `tried ${attempts} times without success`}.`, uk: `Перша спроба не вдалася, і повідомлення ${attempts <= 1 ? 'більше ніхто не пробував обробити' : `так і не вдалося обробити (спроб: ${attempts})`}.` }), r);
   }
-  if (r.value?.email !== email) throw fail('user_create should answer with the created user.', r);
+  if (r.value?.email !== email) throw fail(say({ en: 'user_create should answer with the created user.', uk: 'user_create має відповідати створеним користувачем.' }), r);
 
   const gone = { email, failTimes: 1 };
   await emit('user_deleted', gone);
@@ -176,7 +176,7 @@ test('a message whose first attempt fails is retried, and the caller gets the su
   if (!deleted) {
     await diagnoseCrash({ sent: { event: 'user_deleted', data: gone } });
     const attempts = (await snapshot())?.attempts[`user_deleted:${email}`] ?? 0;
-    throw fail(`The user_deleted event failed once and was ${attempts <= 1 ? 'never tried again' : `tried ${attempts} times without success`}.`, { sent: { event: 'user_deleted', data: gone } });
+    throw fail(say({ en: `The user_deleted event failed once and was ${attempts <= 1 ? 'never tried again' : `tried ${attempts} times without success`}.`, uk: `Подія user_deleted один раз не вдалася, і її ${attempts <= 1 ? 'більше ніхто не пробував обробити' : `так і не вдалося обробити (спроб: ${attempts})`}.` }), { sent: { event: 'user_deleted', data: gone } });
   }
   // A channel the broker closed (a second ack for one delivery) can recover and hide the error.
   await diagnoseCrash({ sent: { event: 'user_deleted', data: gone } });
@@ -194,27 +194,27 @@ async function poisonOutcome(key: string, email: string): Promise<{ kind: 'dead'
   return { kind: kind ?? 'stuck', attempts };
 }
 
-test('a message that always fails ends in USER_DLQ after 3 attempts, and its caller hears that it failed', async () => {
+test(say({ en: 'a message that always fails ends in USER_DLQ after 3 attempts, and its caller hears that it failed', uk: 'повідомлення, що падає завжди, після 3 спроб опиняється в USER_DLQ, і його клієнт дізнається про невдачу' }), async () => {
   const email = 'poison@example.com';
   const data = { email, name: 'Poison', poison: true };
   const reply = send<User>(await users(), 'user_create', data, { timeoutMs: 10_000 });
   const { kind, attempts } = await poisonOutcome(`user_create:${email}`, email);
-  const evidence = { sent: data, received: `${attempts} attempt(s); ${deadLetters.length} message(s) in ${DLQ}` };
+  const evidence = { sent: data, received: say({ en: `${attempts} attempt(s); ${deadLetters.length} message(s) in ${DLQ}`, uk: `спроб: ${attempts}; повідомлень у ${DLQ}: ${deadLetters.length}` }) };
   if (kind === 'loop') throw mistake('requeue-forever', evidence);
   if (kind === 'stuck') {
     await diagnoseCrash(evidence);
-    throw fail(`The poison message never reached ${DLQ}.`, evidence);
+    throw fail(say({ en: `The poison message never reached ${DLQ}.`, uk: `Отруйне повідомлення так і не дійшло до ${DLQ}.` }), evidence);
   }
-  if (attempts !== MAX_ATTEMPTS) throw mistake('wrong-attempt-count', { ...evidence, received: `${attempts} attempt(s) before it reached ${DLQ}, not ${MAX_ATTEMPTS}` });
+  if (attempts !== MAX_ATTEMPTS) throw mistake('wrong-attempt-count', { ...evidence, received: say({ en: `${attempts} attempt(s) before it reached ${DLQ}, not ${MAX_ATTEMPTS}`, uk: `спроб до потрапляння в ${DLQ}: ${attempts}, а не ${MAX_ATTEMPTS}` }) });
   const answer = await reply;
-  if (answer.ok) throw fail('user_create of a poison message should end in an error reply, not a user.', answer);
-  if (/^no reply within/.test(answer.errorText)) throw fail('The poison message was dead-lettered but its caller never heard back: throw an RpcException when you give up.', answer);
+  if (answer.ok) throw fail(say({ en: 'user_create of a poison message should end in an error reply, not a user.', uk: 'user_create з отруйним повідомленням має закінчуватися відповіддю з помилкою, а не користувачем.' }), answer);
+  if (/^no reply within/.test(answer.errorText)) throw fail(say({ en: 'The poison message was dead-lettered but its caller never heard back: throw an RpcException when you give up.', uk: 'Отруйне повідомлення потрапило в чергу «мертвих» листів, але його клієнт так і не отримав відповіді: киньте RpcException, коли припиняєте спроби.' }), answer);
 
   const event = { email: 'poison-event@example.com', poison: true };
   await emit('user_deleted', event);
   const eventOutcome = await poisonOutcome(`user_deleted:${event.email}`, event.email);
-  const eventEvidence = { sent: { event: 'user_deleted', data: event }, received: `${eventOutcome.attempts} attempt(s)` };
+  const eventEvidence = { sent: { event: 'user_deleted', data: event }, received: say({ en: `${eventOutcome.attempts} attempt(s)`, uk: `спроб: ${eventOutcome.attempts}` }) };
   if (eventOutcome.kind === 'loop') throw mistake('requeue-forever', eventEvidence);
-  if (eventOutcome.kind === 'stuck') throw fail(`The poison user_deleted event never reached ${DLQ}.`, eventEvidence);
-  if (eventOutcome.attempts !== MAX_ATTEMPTS) throw mistake('wrong-attempt-count', { ...eventEvidence, received: `${eventOutcome.attempts} attempt(s) before it reached ${DLQ}, not ${MAX_ATTEMPTS}` });
+  if (eventOutcome.kind === 'stuck') throw fail(say({ en: `The poison user_deleted event never reached ${DLQ}.`, uk: `Отруйна подія user_deleted так і не дійшла до ${DLQ}.` }), eventEvidence);
+  if (eventOutcome.attempts !== MAX_ATTEMPTS) throw mistake('wrong-attempt-count', { ...eventEvidence, received: say({ en: `${eventOutcome.attempts} attempt(s) before it reached ${DLQ}, not ${MAX_ATTEMPTS}`, uk: `спроб до потрапляння в ${DLQ}: ${eventOutcome.attempts}, а не ${MAX_ATTEMPTS}` }) });
 }, 30_000);
