@@ -139,7 +139,7 @@ async function diagnoseGateway(r: HttpResult, logOffset: number, expected: strin
     return fail(
       say({
         en: `The gateway answered ${r.status} instead of 200 with ${expected}.${original ? '' : ' Its log shows no error; look at the gateway logs below.'}`,
-        uk: `Шлюз відповів ${r.status} замість 200 з ${expected}.${original ? '' : ' У його журналі немає помилки; подивіться логи шлюзу нижче.'}`,
+        uk: `Шлюз відповів ${r.status} замість 200 з ${expected}.${original ? '' : ' У його журналі немає помилки; подивіться журнал шлюзу нижче.'}`,
       }),
       evidence,
     );

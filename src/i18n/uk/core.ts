@@ -52,7 +52,7 @@ export const core: Record<keyof typeof en, string> = {
   'check.typeErrors': 'TypeScript знаходить у вашому коді {count, plural, one {# помилку} few {# помилки} many {# помилок} other {# помилки}}:',
   'check.firstFailure': 'Перша непройдена перевірка',
   'check.otherFailures': 'Також не пройдено',
-  'check.logsOf': 'Логи сервісу {service}',
+  'check.logsOf': 'Журнал сервісу {service}',
   'check.noLogs': '(нічого не виведено)',
   'check.sent': 'надіслано',
   'check.received': 'отримано',

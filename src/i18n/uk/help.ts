@@ -63,7 +63,7 @@ export const help: Record<keyof typeof en, string> = {
   'help.report.after': '\nПриклади:\n  $ learn-nest-micro report --out report.json\n  $ learn-nest-micro report --dir . --assignment assignment.json --points',
   'help.reset': 'відновити заготовку вправи, зберігши резервну копію ваших файлів',
   'help.reset.after': '\nПриклад:\n  $ learn-nest-micro reset tcp-basics',
-  'help.run': 'запустити ваші сервіси з живими логами (з префіксами) до Ctrl-C, щоб експериментувати вручну',
+  'help.run': 'запустити ваші сервіси з живими журналами (з префіксами) до Ctrl-C, щоб експериментувати вручну',
   'help.run.after': '\nПриклад:\n  $ learn-nest-micro run tcp-basics\n  (потім в іншому терміналі: curl "localhost:<GATEWAY_PORT>/math/sum?numbers=1,2,3")',
   'help.scaffold': 'записати заготовку вправи в <dir>/<id>/ (під час першого використання створює робочу теку: ./learn-nest-micro/, якщо --dir не вказує іншої)',
   'help.scaffold.force': 'замінити ваші файли заготовкою, попередньо зберігши їх резервну копію',
