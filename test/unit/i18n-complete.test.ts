@@ -100,7 +100,8 @@ describe.each(others)('the course in %s', (lang) => {
       const source = readFileSync(path.join(exercise.dir, 'checks', file), 'utf8');
       const bare = [...source.matchAll(/\b(test|describe|fail)\(\s*(['"`])/g)].map((m) => source.slice(m.index, m.index + 70).split('\n')[0]);
       expect(bare, `${file}: texts not written with say({ en, ${lang} })`).toEqual([]);
-      for (const m of source.matchAll(/say\(\{([\s\S]*?)\}\)/g)) expect(m[1], file).toMatch(new RegExp(`\\b${lang}:`));
+      // Each say({ … }) names the language before the next one starts.
+      for (const [i, text] of source.split('say({').slice(1).entries()) expect(text, `${file}: say #${i + 1}`).toMatch(new RegExp(`\\b${lang}:`));
     }
   });
 });
