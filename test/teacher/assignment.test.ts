@@ -21,7 +21,7 @@ describe('assign', { timeout: 600_000 }, () => {
     const file = path.join(tempDir(), 'week1.json');
     const r = await cli(['assign', '--out', file, '--exercises', 'echo,echo-twice', '--points', '5', '--due', '2025-06-30', '--no-hints', '--no-solutions', '--lang', 'en', '--timeout', '30', '--title', 'Week 1'], fixture);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain('2 exercise(s), 10 point(s) in all');
+    expect(r.stdout).toContain('2 exercises, 10 points in all');
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
       version: 1,
       title: 'Week 1',
