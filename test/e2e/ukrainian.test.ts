@@ -96,3 +96,31 @@ test('check --reporter json keeps its keys and values in every language; only th
   expect(failing(ua)).not.toBe(failing(en));
   expect(failing(ua)).toMatch(/[а-яіїєґ]/i);
 }, 300_000);
+
+test('start’s menu switches the course to Ukrainian and the workspace remembers it for every later command', async () => {
+  const ws = tempDir();
+  expect((await cli(['scaffold', 'tcp-basics', '--dir', ws])).exitCode).toBe(0);
+  const term = new Terminal(['start', '--dir', ws], { cwd: ws, cols: 120, rows: 50 });
+  terminals.push(term);
+  await term.waitFor(t('menu.pickLesson', {}, 'en'));
+  await choose(term, start(t('menu.language', { language: 'English' }, 'en')));
+  await term.waitFor(t('menu.pickLanguage', {}, 'en'));
+  await choose(term, uk('i18n.languageName'));
+  await term.waitFor(uk('menu.languageSaved', { language: uk('i18n.languageName') }));
+  await term.waitFor(uk('menu.pickLesson'));
+  term.press('C-c');
+  expect(await term.exitCode()).toBe(130);
+  expect(JSON.parse(readFileSync(path.join(ws, 'learn-nest-micro.json'), 'utf8')).language).toBe('uk');
+
+  // Later commands in that workspace speak Ukrainian without --lang; --lang still wins.
+  expect((await cli(['hint', 'tcp-basics', '--dir', ws])).stdout).toContain(start(uk('hint.header', { n: 1, total: 5, id: 'tcp-basics' })));
+  expect((await cli(['--lang', 'en', 'list', '--dir', ws])).stdout).toContain('TCP basics');
+}, 300_000);
+
+test('a language the course does not have is exit 2, naming the ones it has', async () => {
+  for (const lang of ['fr', 'xx']) {
+    const r = await cli(['--lang', lang, 'list']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`There is no language "${lang}" in this course. Choose one of: en, uk.`);
+  }
+});
