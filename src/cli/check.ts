@@ -18,10 +18,13 @@ export function parseReporter(value: string): ReporterName {
   throw new UserError(t('error.badReporter', { reporter: value }));
 }
 
+export const MAX_TIMEOUT_SECONDS = 3600;
+
 export function parseTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UserError(t('error.badTimeout', { value }));
+  // Beyond an hour is a typo, and past 2^31 ms Node's timer overflows and fires at once.
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) throw new UserError(t('error.badTimeout', { value, max: MAX_TIMEOUT_SECONDS }));
   return seconds;
 }
 

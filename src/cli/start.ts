@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { t } from '../i18n/messages';
+import path from 'node:path';
+import { language, parseLanguage, setLanguage, t } from '../i18n/messages';
+import { applyAssignment } from '../teacher/assignment';
 import { onInterrupt } from '../runner/process-registry';
 import { StartMenu } from '../tutorial/start-menu';
 import { interactive, isPromptExit } from '../ui/prompts';
@@ -17,8 +19,15 @@ export function registerStart(program: Command, ctx: CommandContext, result: Com
     .option('--dir <dir>', t('help.option.dir'))
     .option('--lang <lang>', t('help.start.lang'))
     .addHelpText('after', t('help.start.after'))
-    .action(async (opts: { dir?: string }) => {
+    .option('--assignment <file>', t('help.start.assignment'))
+    .action(async (opts: { dir?: string; lang?: string; assignment?: string }) => {
       const workspace = ctx.workspace(opts.dir);
+      if (opts.assignment) {
+        const loaded = applyAssignment(workspace, opts.assignment, ctx.catalog);
+        // The assignment's language now stands in the workspace, unless the learner chose one.
+        if (!process.argv.some((a) => a === '--lang' || a.startsWith('--lang='))) setLanguage(parseLanguage(workspace.config().language) ?? language());
+        ctx.out(t('assignment.applied', { title: loaded.assignment.title ?? path.basename(loaded.file), file: loaded.file }));
+      }
       if (!interactive()) {
         printOverview(ctx, workspace);
         return;

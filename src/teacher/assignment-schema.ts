@@ -2,7 +2,21 @@ import { z } from 'zod';
 import { t } from '../i18n/messages';
 import { supportedLanguages } from '../i18n/messages';
 
-const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/** A date that exists in the calendar: 2025-02-30 is refused, not read as March 2 as Date.parse does. */
+function isCalendarDate(value: string): boolean {
+  const m = DATE.exec(value);
+  if (!m || Number.isNaN(Date.parse(value))) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** A sum of points as people write it: 0.1 + 0.2 is 0.3, not 0.30000000000000004. */
+export function sumPoints(values: number[]): number {
+  return Math.round(values.reduce((sum, v) => sum + v, 0) * 1e6) / 1e6;
+}
 
 const assignedExercise = z.strictObject({
   id: z.string().min(1),
@@ -18,7 +32,7 @@ export const assignmentSchema = z
     exercises: z.array(assignedExercise).min(1, t('assignment.noExercises')),
     due: z
       .string()
-      .refine((s) => DATE.test(s) && !Number.isNaN(Date.parse(s)), t('assignment.badDate'))
+      .refine(isCalendarDate, t('assignment.badDate'))
       .optional(),
     hints: z.boolean().default(true),
     solutions: z.boolean().default(true),
@@ -46,5 +60,5 @@ export function dueInstant(due: string): Date {
 }
 
 export function totalPoints(assignment: Pick<Assignment, 'exercises'>): number {
-  return assignment.exercises.reduce((sum, e) => sum + e.points, 0);
+  return sumPoints(assignment.exercises.map((e) => e.points));
 }

@@ -27,7 +27,8 @@ export function loadAssignment(file: string, catalog?: Catalog): LoadedAssignmen
   if (!existsSync(absolute)) throw new UserError(t('assignment.missing', { file }));
   let raw: unknown;
   try {
-    const text = readFileSync(absolute, 'utf8');
+    // A file saved by an editor that writes a UTF-8 byte order mark is still JSON.
+    const text = readFileSync(absolute, 'utf8').replace(/^\uFEFF/, '');
     raw = isYaml(absolute) ? parseYaml(text) : JSON.parse(text);
   } catch (cause) {
     throw new UserError(t('assignment.invalid', { file, problems: (cause as Error).message.trim() }), { cause });

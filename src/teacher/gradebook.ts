@@ -1,3 +1,4 @@
+import { sumPoints } from './assignment-schema';
 /** A class's grades: what `grade` produces and every gradebook reporter reads. */
 export type GradeStatus = 'pass' | 'fail' | 'error';
 
@@ -34,7 +35,7 @@ export function studentGrade(workspace: string, results: ExerciseGrade[]): Stude
   return {
     workspace,
     results,
-    points: results.reduce((n, r) => n + r.points, 0),
-    maxPoints: results.reduce((n, r) => n + r.maxPoints, 0),
+    points: sumPoints(results.map((r) => r.points)),
+    maxPoints: sumPoints(results.map((r) => r.maxPoints)),
   };
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import type { Catalog } from '../catalog/catalog';
 import type { Progress } from '../workspace/progress-store';
 import type { Workspace } from '../workspace/workspace';
-import { dueInstant } from './assignment-schema';
+import { dueInstant, sumPoints } from './assignment-schema';
 import type { LoadedAssignment } from './assignment';
 import { filesDigest } from './files-digest';
 
@@ -77,8 +77,8 @@ export function buildStudentReport(options: { workspace: Workspace; progress: Pr
     workspace: workspace.root,
     assignment: assignment ? { file: assignment.file, title: a?.title ?? null, due: a?.due ?? null } : null,
     exercises,
-    points: exercises.reduce((n, e) => n + e.points, 0),
-    maxPoints: exercises.reduce((n, e) => n + e.maxPoints, 0),
+    points: sumPoints(exercises.map((e) => e.points)),
+    maxPoints: sumPoints(exercises.map((e) => e.maxPoints)),
   };
 }
 

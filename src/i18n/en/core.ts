@@ -11,7 +11,7 @@ export const core = {
   'error.notScaffoldedHint': 'Run `{cli} scaffold {id}` first.',
   'error.noCurrentExercise': 'Which exercise? Name one, or run the command inside an exercise folder.',
   'error.badReporter': 'Unknown reporter "{reporter}": use pretty, json or junit.',
-  'error.badTimeout': '--timeout takes a number of seconds, not "{value}".',
+  'error.badTimeout': '--timeout takes a number of seconds from 1 to {max}, not "{value}".',
   'error.contentInvalid': 'Invalid content in {file}: {problems}',
   'error.brokerUnreachable': '{broker} is not reachable at {url} ({reason}).',
   'error.brokerUnreachableHint': 'Start one, for example:\n  {install}\nor point the workspace at yours with {envVar}=<url>.',

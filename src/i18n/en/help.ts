@@ -1,5 +1,6 @@
 /** English help of the commands (`--help`): each command's description, its options' descriptions and the text after them (`help.<command>.after`). */
 export const help = {
+  'help.start.assignment': "follow a teacher's assignment file: the workspace keeps a copy and remembers it",
   'help.assign': 'for teachers: write an assignment file (exercises, points, due date, whether hints and solutions may be shown)',
   'help.assign.out': 'the file to write: .json, or .yaml / .yml for YAML',
   'help.assign.exercises': 'comma-separated exercise ids (default: every exercise of the course)',

@@ -1,5 +1,6 @@
 /** English messages of the teacher's commands: assign, report, grade, and the assignment rules. */
 export const teacher = {
+  'assignment.applied': 'Following the assignment "{title}" ({file}): the workspace keeps a copy and remembers it.',
   'assignment.invalid': 'Invalid assignment {file}: {problems}',
   'assignment.missing': 'There is no assignment file {file}.',
   'assignment.missingFromWorkspace': 'The assignment {file} named in {config} (field "assignment") is missing.',

@@ -13,7 +13,7 @@ export const core: Record<keyof typeof en, string> = {
   'error.notScaffoldedHint': 'Спершу виконайте `{cli} scaffold {id}`.',
   'error.noCurrentExercise': 'Яка саме вправа? Назвіть її або виконайте команду в теці вправи.',
   'error.badReporter': 'Невідомий формат звіту «{reporter}»: використовуйте pretty, json або junit.',
-  'error.badTimeout': '--timeout приймає кількість секунд, а не «{value}».',
+  'error.badTimeout': '--timeout приймає кількість секунд від 1 до {max}, а не «{value}».',
   'error.contentInvalid': 'Некоректний вміст у {file}: {problems}',
   'error.brokerUnreachable': '{broker} недоступний за адресою {url} ({reason}).',
   'error.brokerUnreachableHint': 'Запустіть його, наприклад:\n  {install}\nабо вкажіть робочій теці свій брокер через {envVar}=<url>.',

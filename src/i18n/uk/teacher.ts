@@ -2,6 +2,7 @@ import type { teacher as en } from '../en/teacher';
 
 /** Українські повідомлення команд викладача: assign, report, grade і правила завдання. */
 export const teacher: Record<keyof typeof en, string> = {
+  'assignment.applied': 'Ви виконуєте завдання «{title}» ({file}): робоча тека зберігає його копію й памʼятає про нього.',
   'assignment.invalid': 'Некоректне завдання {file}: {problems}',
   'assignment.missing': 'Файлу завдання {file} немає.',
   'assignment.missingFromWorkspace': 'Завдання {file}, вказаного в {config} (поле `assignment`), немає.',
