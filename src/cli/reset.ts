@@ -13,6 +13,8 @@ export function registerReset(program: Command, ctx: CommandContext, _result: Co
     .action((id: string, opts: { dir?: string }) => {
       const exercise = ctx.catalog.exercise(id);
       const workspace = ctx.workspace(opts.dir);
+      // Nothing to restore: say so rather than create a workspace and claim a reset.
+      ctx.requireScaffolded(workspace, exercise);
       const result = scaffoldExercise(workspace, exercise, { force: true });
       if (result.backup) ctx.out(t('scaffold.backup', { dir: result.backup }));
       ctx.out(ctx.style.green(t('reset.done', { id })));

@@ -26,7 +26,7 @@ export function registerSolution(program: Command, ctx: CommandContext, _result:
         const confirmed = process.stdin.isTTY && process.stdout.isTTY ? await askToReveal(exercise.id) : false;
         if (!confirmed) throw new UserError(t('solution.locked', { id: exercise.id }), { hint: t('solution.lockedHint', { id: exercise.id }), exitCode: 1 });
       }
-      const mine = workspace.has(exercise.id) ? workspace.exerciseDir(exercise.id) : exercise.starterDir;
+      const mine = ctx.requireScaffolded(workspace, exercise);
       const files = [...new Set([...listFiles(mine), ...listFiles(exercise.solutionDir)])].sort();
       const patches = files
         .map((file) => {

@@ -1,4 +1,5 @@
 import type { BrokerName } from '../catalog/schema';
+import net from 'node:net';
 import { portAccepts } from './ports';
 
 const defaultPorts: Record<BrokerName, number> = { rabbitmq: 5672, redis: 6379, nats: 4222, mqtt: 1883 };
@@ -28,7 +29,51 @@ export async function probeBroker(broker: BrokerName, url: string, timeoutMs = 1
   if (!ok) return { ok, reason: `nothing accepted a connection on ${host}:${port}` };
   // A port that accepts is not yet a broker that lets us in (wrong credentials or vhost): ask it.
   if (broker === 'rabbitmq') return amqpHandshake(url, timeoutMs);
-  return { ok };
+  return greeting(broker, host, port, timeoutMs);
+}
+
+/**
+ * Each protocol's first exchange, to tell the broker from anything else that accepts on its port (an
+ * HTTP server, a port forward that never answers): Redis answers PING in RESP, a NATS server greets
+ * with INFO, an MQTT broker answers CONNECT with CONNACK.
+ */
+const greetings: Record<Exclude<BrokerName, 'rabbitmq'>, { send?: Buffer; speaks: (reply: Buffer) => boolean; bye?: Buffer }> = {
+  redis: { send: Buffer.from('PING\r\n'), speaks: (r) => /^[+\-:$*]/.test(r.toString('latin1', 0, 1)) && r.includes('\r\n'), bye: Buffer.from('QUIT\r\n') },
+  nats: { speaks: (r) => r.toString('latin1').startsWith('INFO ') },
+  mqtt: { send: mqttConnect(`lnm-probe-${process.pid}-${Date.now()}`), speaks: (r) => r[0] === 0x20 && r[1] === 0x02, bye: Buffer.from([0xe0, 0x00]) },
+};
+
+/** An MQTT 3.1.1 CONNECT packet: clean session, keep-alive 10 s. */
+function mqttConnect(clientId: string): Buffer {
+  const id = Buffer.from(clientId);
+  const variable = Buffer.from([0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x02, 0x00, 0x0a]);
+  const payload = Buffer.concat([Buffer.from([id.length >> 8, id.length & 0xff]), id]);
+  return Buffer.concat([Buffer.from([0x10, variable.length + payload.length]), variable, payload]);
+}
+
+function greeting(broker: Exclude<BrokerName, 'rabbitmq'>, host: string, port: number, timeoutMs: number): Promise<{ ok: boolean; reason?: string }> {
+  const { send, speaks, bye } = greetings[broker];
+  const label = brokerLabels[broker];
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host, autoSelectFamily: true });
+    let reply = Buffer.alloc(0);
+    const done = (result: { ok: boolean; reason?: string }) => {
+      clearTimeout(timer);
+      if (result.ok && bye) socket.end(bye);
+      else socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done({ ok: false, reason: `something accepted a connection on ${host}:${port} but did not answer as ${label} within ${timeoutMs / 1000} s` }), timeoutMs);
+    socket.once('connect', () => send && socket.write(send));
+    socket.on('data', (chunk: Buffer) => {
+      reply = Buffer.concat([reply, chunk]);
+      if (speaks(reply)) done({ ok: true });
+      else if (reply.length >= 16 || reply.includes('\n')) done({ ok: false, reason: `something answered on ${host}:${port}, but it does not speak ${label}: ${JSON.stringify(reply.toString('latin1').split(/\r?\n/)[0].slice(0, 60))}` });
+    });
+    const closed = { ok: false, reason: `something on ${host}:${port} closed the connection without answering as ${label}` };
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code === 'ECONNRESET' || error.code === 'EPIPE' ? closed : { ok: false, reason: error.message }));
+    socket.once('close', () => done(closed));
+  });
 }
 
 async function amqpHandshake(url: string, timeoutMs: number): Promise<{ ok: boolean; reason?: string }> {

@@ -1,0 +1,88 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { expect, test } from 'vitest';
+import { cli, tempDir } from '../support/cli';
+
+// Faults from the probe of issue 15 that this round fixed, each reproduced as a teacher or learner meets it.
+
+test('--timeout beyond an hour is a usage error before any work, not a timer that overflows and fires at once', async () => {
+  for (const value of ['2200000', '0', '-5', 'soon']) {
+    const r = await cli(['check', 'tcp-basics', '--dir', tempDir(), '--timeout', value]);
+    expect(r.exitCode, value).toBe(2);
+    expect(r.stderr, value).toContain(`--timeout takes a number of seconds from 1 to 3600, not "${value}".`);
+  }
+});
+
+test('an assignment due on a day the calendar does not have is refused, naming the field', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'week.json');
+  writeFileSync(file, JSON.stringify({ version: 1, exercises: [{ id: 'tcp-basics', points: 1 }], due: '2025-02-30' }));
+  const r = await cli(['start', '--assignment', file, '--dir', path.join(dir, 'ws')]);
+  expect(r.exitCode).toBe(2);
+  expect(r.stderr).toMatch(/Invalid assignment .*week\.json: due: a date like 2025-06-30/);
+});
+
+test('start --assignment follows a file saved with a byte order mark; its points add up without float noise; its language is taken', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'week.json');
+  const assignment = { version: 1, title: 'Week 1', exercises: [{ id: 'tcp-basics', points: 0.1 }, { id: 'send-vs-emit', points: 0.2 }], language: 'uk' };
+  writeFileSync(file, `\uFEFF${JSON.stringify(assignment)}`);
+  const ws = path.join(dir, 'ws');
+  const r = await cli(['start', '--assignment', file, '--dir', ws]);
+  expect(r.exitCode, r.stderr).toBe(0);
+  expect(r.stdout).toContain('«Week 1»');
+  expect(JSON.parse(readFileSync(path.join(ws, 'learn-nest-micro.json'), 'utf8'))).toMatchObject({ assignment: 'assignment.json', language: 'uk' });
+  expect((await cli(['report', '--points', '--dir', ws])).stdout.trim()).toBe('0/0.3');
+  expect((await cli(['list', '--dir', ws])).stdout).toContain('Основи TCP');
+});
+
+/** A server on a free port that answers like a web server, or accepts and never says a word. */
+async function impostor(kind: 'http' | 'silent'): Promise<{ port: number; close: () => void }> {
+  const server = kind === 'http' ? http.createServer((_, res) => res.end('hello')) : net.createServer(() => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
+}
+
+test('a web server on the Redis address is named as such (exit 2, in seconds), as is a port that never answers', async () => {
+  const ws = tempDir();
+  expect((await cli(['scaffold', 'hybrid-app-redis', '--dir', ws])).exitCode).toBe(0);
+  for (const [kind, said] of [['http', /does not speak Redis: "HTTP\/1\.1 400/], ['silent', /did not answer as Redis within/]] as const) {
+    const fake = await impostor(kind);
+    try {
+      const r = await cli(['check', 'hybrid-app-redis', '--dir', ws], { env: { REDIS_URL: `redis://127.0.0.1:${fake.port}` } });
+      expect(r.exitCode, kind).toBe(2);
+      expect(r.stderr, kind).toMatch(said);
+    } finally {
+      fake.close();
+    }
+  }
+});
+
+test('NATS and MQTT are told from what else answers on their ports; the real brokers pass', async () => {
+  const { probeBroker } = await import('../../src/runner/broker-probe');
+  const fake = await impostor('http');
+  try {
+    expect(await probeBroker('nats', `nats://127.0.0.1:${fake.port}`)).toMatchObject({ ok: false, reason: expect.stringMatching(/NATS/) });
+    expect(await probeBroker('mqtt', `mqtt://127.0.0.1:${fake.port}`)).toMatchObject({ ok: false, reason: expect.stringMatching(/MQTT/) });
+  } finally {
+    fake.close();
+  }
+  // CI has the real ones (fails loudly if one is down).
+  for (const [broker, url] of [['redis', 'redis://127.0.0.1:6379'], ['nats', 'nats://127.0.0.1:4222'], ['mqtt', 'mqtt://127.0.0.1:1883']] as const) {
+    expect(await probeBroker(broker, url), `${broker} at ${url} must be running for this test`).toEqual({ ok: true });
+  }
+});
+
+test('reset and solution --yes in a folder without the exercise say so (exit 2) and create nothing', async () => {
+  const here = tempDir();
+  const reset = await cli(['reset', 'tcp-basics'], { cwd: here });
+  expect(reset.exitCode).toBe(2);
+  expect(reset.stderr).toMatch(/tcp-basics/);
+  expect(reset.stdout).not.toMatch(/Restored/);
+  const solution = await cli(['solution', 'tcp-basics', '--yes'], { cwd: here });
+  expect(solution.exitCode).toBe(2);
+  expect(solution.stdout).not.toMatch(/already match/);
+  expect(readdirSync(here)).toEqual([]);
+});
