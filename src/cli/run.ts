@@ -1,3 +1,4 @@
+import { redactUrl } from '../runner/broker-probe';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { t } from '../i18n/messages';
@@ -37,7 +38,7 @@ export function registerRun(program: Command, ctx: CommandContext, result: Comma
         });
       });
       ctx.out(ctx.style.bold(t('run.env')));
-      for (const [k, v] of Object.entries(env)) ctx.out(`  ${k}=${v}`);
+      for (const [k, v] of Object.entries(env)) ctx.out(`  ${k}=${redactUrl(v)}`);
       try {
         await supervisor.startAll();
         ctx.out(ctx.style.green(t('run.started', { id: exercise.id })));

@@ -5,7 +5,9 @@ import type { Catalog } from '../catalog/catalog';
 import { brokerName, type BrokerName } from '../catalog/schema';
 import { t } from '../i18n/messages';
 import { findPackageDir, packageRoot } from '../paths';
-import { brokerInstall, brokerLabels, probeBroker } from '../runner/broker-probe';
+import { brokerInstall, brokerLabels, probeBroker, redactUrl } from '../runner/broker-probe';
+
+export { redactUrl };
 import { freePort, portAccepts } from '../runner/ports';
 import { brokerDefaults, brokerEnvVar, LINKED_PACKAGES, WORKSPACE_MARKER, type Workspace } from '../workspace/workspace';
 
@@ -206,18 +208,6 @@ function brokerUrlOrDefault(workspace: Workspace, broker: BrokerName): string {
     return workspace.brokerUrl(broker);
   } catch {
     return process.env[brokerEnvVar[broker]] || brokerDefaults[broker];
-  }
-}
-
-/** The URL with its password hidden, for printing. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.password) return url;
-    parsed.password = '***';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return url;
   }
 }
 

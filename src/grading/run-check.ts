@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Exercise } from '../catalog/catalog';
 import { UserError } from '../errors';
 import { language, t } from '../i18n/messages';
-import { brokerInstall, brokerLabels, probeBroker } from '../runner/broker-probe';
+import { brokerInstall, brokerLabels, redactUrl, probeBroker } from '../runner/broker-probe';
 import { startControlServer } from '../runner/control-server';
 import { removeBrokerResources } from '../runner/broker-cleanup';
 import { freePort } from '../runner/ports';
@@ -40,10 +40,20 @@ export async function allocateEnv(exercise: Exercise, workspace: Workspace): Pro
 export async function assertBrokersReachable(exercise: Exercise, workspace: Workspace): Promise<void> {
   const probes = await Promise.all(exercise.manifest.brokers.map(async (broker) => ({ broker, url: workspace.brokerUrl(broker), ...(await probeBroker(broker, workspace.brokerUrl(broker))) })));
   const down = probes.find((p) => !p.ok);
-  if (down) {
-    throw new UserError(t('error.brokerUnreachable', { broker: brokerLabels[down.broker], url: down.url, reason: down.reason ?? '' }), {
-      hint: t('error.brokerUnreachableHint', { install: brokerInstall[down.broker], envVar: brokerEnvVar[down.broker] }),
-    });
+  if (!down) return;
+  const where = { broker: brokerLabels[down.broker], url: redactUrl(down.url), reason: down.reason ?? '', envVar: brokerEnvVar[down.broker] };
+  // A broker that turned us away is running: starting one is not the advice.
+  if (down.refused === 'credentials') throw new UserError(t('error.brokerCredentials', where), { hint: t('error.brokerCredentialsHint', where) });
+  if (down.refused === 'vhost') throw new UserError(t('error.brokerVhost', { ...where, vhost: vhostOf(down.url) }), { hint: t('error.brokerCredentialsHint', where) });
+  throw new UserError(t('error.brokerUnreachable', where), { hint: t('error.brokerUnreachableHint', { install: brokerInstall[down.broker], envVar: brokerEnvVar[down.broker] }) });
+}
+
+/** The virtual host a broker URL names ("/" when it names none). */
+function vhostOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1)) || '/';
+  } catch {
+    return '/';
   }
 }
 

@@ -14,8 +14,27 @@ export const brokerInstall: Record<BrokerName, string> = {
   mqtt: 'docker run -d --name mosquitto -p 1883:1883 eclipse-mosquitto   (or: apt-get install mosquitto && mosquitto -d)',
 };
 
+/** The URL with its password hidden, for printing (check errors, doctor, run's environment). */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = '***';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
 /** Whether the broker at `url` accepts TCP connections; answers within timeoutMs even when nothing listens. */
-export async function probeBroker(broker: BrokerName, url: string, timeoutMs = 1500): Promise<{ ok: boolean; reason?: string }> {
+export interface ProbeResult {
+  ok: boolean;
+  reason?: string;
+  /** The broker is there but turned us away: the user name or password, or the virtual host. */
+  refused?: 'credentials' | 'vhost';
+}
+
+export async function probeBroker(broker: BrokerName, url: string, timeoutMs = 1500): Promise<ProbeResult> {
   let host: string;
   let port: number;
   try {
@@ -76,7 +95,7 @@ function greeting(broker: Exclude<BrokerName, 'rabbitmq'>, host: string, port: n
   });
 }
 
-async function amqpHandshake(url: string, timeoutMs: number): Promise<{ ok: boolean; reason?: string }> {
+async function amqpHandshake(url: string, timeoutMs: number): Promise<ProbeResult> {
   const amqp = await import('amqplib');
   try {
     const connection = await amqp.connect(url, { timeout: timeoutMs });
@@ -87,6 +106,9 @@ async function amqpHandshake(url: string, timeoutMs: number): Promise<{ ok: bool
     const message = (error as Error).message.split('\n')[0];
     // amqplib reads a non-AMQP answer (an HTTP proxy, another server) as an absurd frame size.
     if (/Frame size \d+ exceeds maxFrameSize|Expected ConnectionStart/.test(message)) return { ok: false, reason: `something answered there, but it does not speak AMQP: ${message}` };
+    if (/ACCESS[-_]REFUSED/.test(message)) return { ok: false, reason: message, refused: 'credentials' };
+    // RabbitMQ closes the connection instead of opening a virtual host that does not exist or is not the user's.
+    if (/Expected ConnectionOpenOk; got <ConnectionClose/.test(message) || /NOT_ALLOWED/.test(message)) return { ok: false, reason: message, refused: 'vhost' };
     return { ok: false, reason: message };
   }
 }

@@ -1,3 +1,4 @@
+import { redactUrl } from '../runner/broker-probe';
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import type { Exercise } from '../catalog/catalog';
@@ -32,7 +33,7 @@ export async function runServicesUntilQuit(options: { workspace: Workspace; exer
     out(`${s[color](line.service.padEnd(width))} | ${line.text}`);
   });
   out(s.bold(t('run.env')));
-  for (const [k, v] of Object.entries(env)) out(`  ${k}=${v}`);
+  for (const [k, v] of Object.entries(env)) out(`  ${k}=${redactUrl(v)}`);
   let quitting = false;
   const quit = new Promise<void>((resolve) => {
     const stop = listenForKeys((key) => {

@@ -86,3 +86,32 @@ test('reset and solution --yes in a folder without the exercise say so (exit 2) 
   expect(solution.stdout).not.toMatch(/already match/);
   expect(readdirSync(here)).toEqual([]);
 });
+
+test('RabbitMQ turning the user or the virtual host away is said as such, with the password masked and no advice to start a broker', async () => {
+  const ws = tempDir();
+  expect((await cli(['scaffold', 'rmq-ack', '--dir', ws])).exitCode).toBe(0);
+  const wrongPassword = await cli(['check', 'rmq-ack', '--dir', ws], { env: { RABBITMQ_URL: 'amqp://guest:s3cret-wrong@127.0.0.1:5672' } });
+  expect(wrongPassword.exitCode).toBe(2);
+  expect(wrongPassword.stderr).toContain('RabbitMQ at amqp://guest:***@127.0.0.1:5672 refused the user name or password');
+  const noVhost = await cli(['check', 'rmq-ack', '--dir', ws], { env: { RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672/no-such-vhost' } });
+  expect(noVhost.exitCode).toBe(2);
+  expect(noVhost.stderr).toContain('would not open the virtual host "no-such-vhost"');
+  for (const r of [wrongPassword, noVhost]) {
+    expect(r.stderr).not.toMatch(/s3cret|docker run|Start one/);
+    expect(r.stderr).toContain('The broker is running.');
+  }
+});
+
+test('run lists the environment with broker passwords masked', async () => {
+  const ws = tempDir();
+  expect((await cli(['scaffold', 'rmq-ack', '--dir', ws])).exitCode).toBe(0);
+  const child = cli(['run', 'rmq-ack', '--dir', ws], { env: { RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672' } });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (/RMQ_URL=/.test(output)) child.kill('SIGINT');
+  });
+  await child;
+  expect(output).toContain('RMQ_URL=amqp://guest:***@127.0.0.1:5672');
+  expect(output).not.toContain('guest:guest@');
+});

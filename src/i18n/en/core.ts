@@ -14,6 +14,9 @@ export const core = {
   'error.badTimeout': '--timeout takes a number of seconds from 1 to {max}, not "{value}".',
   'error.contentInvalid': 'Invalid content in {file}: {problems}',
   'error.brokerUnreachable': '{broker} is not reachable at {url} ({reason}).',
+  'error.brokerCredentials': '{broker} at {url} refused the user name or password ({reason}).',
+  'error.brokerVhost': '{broker} at {url} would not open the virtual host "{vhost}": it does not exist, or this user may not use it.',
+  'error.brokerCredentialsHint': 'The broker is running. Put the right user, password and virtual host in {envVar}=<url> or in learn-nest-micro.json (brokers).',
   'error.brokerUnreachableHint': 'Start one, for example:\n  {install}\nor point the workspace at yours with {envVar}=<url>.',
   'error.internal': 'learn-nest-micro hit an internal error. Please report it with the text below.',
 

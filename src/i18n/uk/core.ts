@@ -16,6 +16,9 @@ export const core: Record<keyof typeof en, string> = {
   'error.badTimeout': '--timeout приймає кількість секунд від 1 до {max}, а не «{value}».',
   'error.contentInvalid': 'Некоректний вміст у {file}: {problems}',
   'error.brokerUnreachable': '{broker} недоступний за адресою {url} ({reason}).',
+  'error.brokerCredentials': '{broker} за адресою {url} не прийняв імʼя користувача або пароль ({reason}).',
+  'error.brokerVhost': '{broker} за адресою {url} не відкрив віртуальний хост «{vhost}»: його не існує, або цьому користувачеві туди не можна.',
+  'error.brokerCredentialsHint': 'Брокер працює. Вкажіть правильні імʼя користувача, пароль і віртуальний хост у {envVar}=<url> або в learn-nest-micro.json (brokers).',
   'error.brokerUnreachableHint': 'Запустіть його, наприклад:\n  {install}\nабо вкажіть робочій теці свій брокер через {envVar}=<url>.',
   'error.internal': 'У learn-nest-micro сталася внутрішня помилка. Будь ласка, повідомте про неї, додавши текст нижче.',
 
