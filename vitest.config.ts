@@ -1,8 +1,9 @@
-import { defineConfig } from 'vitest/config';
-
 // The project's own tests. Hidden suites of exercises (exercises/*/checks) are not run here directly:
 // `dev verify` runs them against starters, solutions and mistake fixtures (test/verify).
-export default defineConfig({
+// CommonJS, like the package: Vite reads this .ts file as a CommonJS module.
+const { defineConfig } = require('vitest/config') as typeof import('vitest/config');
+
+module.exports = defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
