@@ -110,3 +110,29 @@ describe('a check result as a grade', () => {
     expect(gradeOf({ status: 'fail', timedOut: true, tests: [] }, 1).worthRetrying).toBe(true);
   });
 });
+
+describe('hostile folder names and messages (faults from the probe)', () => {
+  const hostile: Gradebook = {
+    version: '1.2.3',
+    exercises: [{ id: 'echo', points: 1 }],
+    students: [studentGrade('/class/eve\uFFFE<script>alert(1)</script>\uD800', [grade('echo', 1, 'fail', ['echo'], 'line one\nline two\r\nline three')])],
+  };
+
+  test('JUnit never contains a character XML forbids', () => {
+    const xml = renderGradebookJunit(hostile);
+    expect(xml).not.toMatch(/[\uFFFE\uFFFF\u0000-\u0008]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    expect(xml).toContain('eve&lt;script&gt;');
+  });
+
+  test('Markdown shows a folder name as text, never as HTML', () => {
+    const md = renderGradebookMarkdown(hostile, '/');
+    expect(md).not.toContain('<script>');
+    expect(md).toContain('&lt;script&gt;');
+  });
+
+  test('CSV uses CRLF throughout, inside quoted cells too', () => {
+    const csv = renderGradebookCsv({ ...hostile, students: [studentGrade('/class/a\nb', [grade('echo', 1, 'pass')])] });
+    expect(csv).toContain('\r\n');
+    expect(csv).not.toMatch(/[^\r]\n/);
+  });
+});

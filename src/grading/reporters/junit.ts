@@ -1,7 +1,14 @@
 import type { CheckResult } from '../check-result';
 
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+/**
+ * Text as XML 1.0 allows it: markup escaped, and the characters XML forbids anywhere (C0 controls but
+ * tab and newlines, U+FFFE, U+FFFF, lone surrogates) dropped, so a student's file name cannot break the report.
+ */
+export const xmlEscape = (s: string) =>
+  s
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
+const escape = xmlEscape;
 
 /** JUnit XML, one testsuite per exercise, for CI systems. */
 export function renderJunit(results: CheckResult[]): string {

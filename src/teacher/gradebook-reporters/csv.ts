@@ -4,7 +4,8 @@ import type { Gradebook } from '../gradebook';
 function cell(value: string | number): string {
   let text = String(value);
   if (typeof value === 'string' && /^[=+\-@]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  // One line ending throughout, inside quoted cells too: CRLF, as RFC 4180 has it.
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""').replace(/\r?\n|\r/g, '\r\n')}"` : text;
 }
 
 /** One row per student: the workspace, the points of each exercise, the total and the maximum. */

@@ -1,7 +1,5 @@
+import { xmlEscape as escape } from '../../grading/reporters/junit';
 import type { Gradebook } from '../gradebook';
-
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 /** JUnit XML for CI dashboards: one testsuite per student, one testcase per exercise, points as properties. */
 export function renderGradebookJunit(book: Gradebook): string {

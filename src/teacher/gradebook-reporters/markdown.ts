@@ -2,7 +2,12 @@ import path from 'node:path';
 import { t } from '../../i18n/messages';
 import type { ExerciseGrade, Gradebook } from '../gradebook';
 
-const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+// A folder name is text, never markup: HTML is escaped so a student's folder cannot inject a tag.
+const mdCell = (s: string) =>
+  s
+    .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
 const percent = (n: number, of: number) => (of === 0 ? '–' : `${Math.round((100 * n) / of)}%`);
 const round = (n: number) => String(Math.round(n * 10) / 10);
 
