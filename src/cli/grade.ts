@@ -10,7 +10,7 @@ import { renderGradebookCsv } from '../teacher/gradebook-reporters/csv';
 import { renderGradebookJson } from '../teacher/gradebook-reporters/json';
 import { renderGradebookJunit } from '../teacher/gradebook-reporters/junit';
 import { renderGradebookMarkdown } from '../teacher/gradebook-reporters/markdown';
-import { writeFileAtomic } from '../workspace/atomic-write';
+import { assertWritableFile, writeFileAtomic } from '../workspace/atomic-write';
 import { parseTimeout } from './check';
 import type { CommandContext } from './context';
 import type { CommandResult } from './main';
@@ -44,6 +44,7 @@ export function registerGrade(program: Command, ctx: CommandContext, result: Com
     .addHelpText('after', t('help.grade.after'))
     .action(async (paths: string[], opts: { assignment?: string; out?: string; format?: string; jobs?: string; timeout?: string; retry: boolean }) => {
       const format = parseFormat(opts.format, opts.out);
+      if (opts.out) assertWritableFile(opts.out);
       const jobs = parseJobs(opts.jobs);
       const timeoutSeconds = parseTimeout(opts.timeout);
       const workspaces = [...new Set(paths.map((p) => path.resolve(p)))];

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { t } from '../i18n/messages';
 import { resolveAssignment } from '../teacher/assignment';
 import { buildStudentReport } from '../teacher/student-report';
-import { writeFileAtomic } from '../workspace/atomic-write';
+import { assertWritableFile, writeFileAtomic } from '../workspace/atomic-write';
 import type { CommandContext } from './context';
 import type { CommandResult } from './main';
 import { version } from './version';
@@ -18,6 +18,7 @@ export function registerReport(program: Command, ctx: CommandContext, _result: C
     .option('--ids', t('help.report.ids'))
     .addHelpText('after', t('help.report.after'))
     .action((opts: { dir?: string; out?: string; assignment?: string; points?: boolean; ids?: boolean }) => {
+      if (opts.out) assertWritableFile(opts.out);
       const workspace = ctx.workspace(opts.dir);
       const assignment = resolveAssignment(workspace, opts.assignment, ctx.catalog);
       const progress = workspace.exists ? ctx.progress(workspace).read() : { version: 1 as const, exercises: {} };

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -114,4 +114,26 @@ test('run lists the environment with broker passwords masked', async () => {
   await child;
   expect(output).toContain('RMQ_URL=amqp://guest:***@127.0.0.1:5672');
   expect(output).not.toContain('guest:guest@');
+});
+
+test('grade --out and report --out are checked before any work: a file where a folder should be, or a folder as the output', async () => {
+  const dir = tempDir();
+  const aFile = path.join(dir, 'notes.txt');
+  writeFileSync(aFile, 'not a folder');
+  const grade = await cli(['grade', dir, '--out', path.join(aFile, 'gradebook.csv')], { content: 'fixture' });
+  expect(grade.exitCode).toBe(2);
+  expect(grade.stderr).toContain(`Cannot write ${path.join(aFile, 'gradebook.csv')}: ${aFile} is a file, not a folder.`);
+  expect(grade.stdout).toBe('');
+  const report = await cli(['report', '--dir', dir, '--out', dir]);
+  expect(report.exitCode).toBe(2);
+  expect(report.stderr).toContain(`Cannot write ${dir}: it is a folder.`);
+});
+
+test('a write that fails leaves no temporary file behind', async () => {
+  const { writeFileAtomic } = await import('../../src/workspace/atomic-write');
+  const dir = tempDir();
+  const target = path.join(dir, 'taken');
+  mkdirSync(path.join(target, 'inside'), { recursive: true });
+  expect(() => writeFileAtomic(target, 'x')).toThrow();
+  expect(readdirSync(dir)).toEqual(['taken']);
 });
