@@ -128,6 +128,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     } catch (error) {
       announceReady(false);
       if (!(error instanceof ServiceStartError)) throw error;
+      // Killed by the time limit or Ctrl-C while starting: that is the cause, not the kill.
+      if (timedOut || options.signal?.aborted) return;
       startFailure = error.failure;
       // Its outcomes do not count; it ends at once in its setup.
       await suiteRun.catch(() => undefined);

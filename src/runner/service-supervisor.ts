@@ -4,6 +4,7 @@ import { execa, type ResultPromise } from 'execa';
 import type { ServiceSpec } from '../catalog/schema';
 import { requirePackageDir } from '../paths';
 import { portAccepts } from './ports';
+import { t } from '../i18n/messages';
 import { killGroup, registerGroup, unregisterGroup } from './process-registry';
 
 export type StartFailure =
@@ -33,6 +34,38 @@ interface RunningService {
 
 const NEST_STARTED = /Nest (microservice|application) successfully started/;
 
+/** What is kept of a service's output: its first lines (start-up), its last ones (the failure), each line cut short. */
+const LOG_HEAD_LINES = 300;
+const LOG_TAIL_LINES = 1500;
+const LOG_LINE_CHARS = 2000;
+
+/** A service's output, bounded in memory however much it prints; says how much it dropped. */
+class BoundedLog {
+  readonly head: string[] = [];
+  tail: string[] = [];
+  dropped = 0;
+
+  push(line: string): void {
+    const text = line.length > LOG_LINE_CHARS ? `${line.slice(0, LOG_LINE_CHARS)}… (${line.length - LOG_LINE_CHARS} more characters)` : line;
+    if (this.head.length < LOG_HEAD_LINES) this.head.push(text);
+    else {
+      this.tail.push(text);
+      // Trim in batches: one splice per thousand lines, not one per line.
+      if (this.tail.length > LOG_TAIL_LINES + 1000) {
+        this.dropped += this.tail.length - LOG_TAIL_LINES;
+        this.tail = this.tail.slice(-LOG_TAIL_LINES);
+      }
+    }
+  }
+
+  lines(): string[] {
+    const excess = Math.max(0, this.tail.length - LOG_TAIL_LINES);
+    const dropped = this.dropped + excess;
+    const tail = excess ? this.tail.slice(excess) : this.tail;
+    return dropped ? [...this.head, t('check.logDropped', { count: dropped }), ...tail] : [...this.head, ...tail];
+  }
+}
+
 /**
  * Starts the learner's services as child processes (plain node with ts-register: swc, cached by
  * content; each in its own process group),
@@ -41,7 +74,7 @@ const NEST_STARTED = /Nest (microservice|application) successfully started/;
  */
 export class ServiceSupervisor extends EventEmitter {
   private readonly running = new Map<string, RunningService>();
-  private readonly output = new Map<string, string[]>();
+  private readonly output = new Map<string, BoundedLog>();
   private readonly guard = path.join(__dirname, 'child-guard.js');
   private readonly register = path.join(__dirname, 'ts-register.js');
 
@@ -130,10 +163,14 @@ export class ServiceSupervisor extends EventEmitter {
   }
 
   private record(line: LogLine): void {
-    const lines = this.output.get(line.service) ?? [];
-    lines.push(line.text);
-    this.output.set(line.service, lines);
+    let log = this.output.get(line.service);
+    if (!log) this.output.set(line.service, (log = new BoundedLog()));
+    log.push(line.text);
     this.emit('log', line);
+  }
+
+  private lines(name: string): string[] {
+    return this.output.get(name)?.lines() ?? [];
   }
 
   private async waitReady(service: RunningService): Promise<void> {
@@ -143,29 +180,40 @@ export class ServiceSupervisor extends EventEmitter {
     const logPattern = 'log' in spec.ready ? new RegExp(spec.ready.log) : undefined;
     const port = 'port' in spec.ready ? Number(this.options.env[spec.ready.port]) : undefined;
     let nestStartedAt: number | undefined;
-    const startedFrom = (this.output.get(spec.name) ?? []).length;
-    for (;;) {
-      if (service.exited) throw new ServiceStartError({ kind: 'crashed', service: spec.name, ...service.exited });
-      // A service that was ready and then died (a gRPC server binds before it reads its proto) is the one to blame.
-      for (const other of this.running.values()) {
-        if (other !== service && other.exited && !other.stoppedOnPurpose) throw new ServiceStartError({ kind: 'crashed', service: other.spec.name, ...other.exited });
+    // What this start printed: a readiness line, or Nest's own "started" (the stored log is bounded and trimmed).
+    let readyLine = false;
+    let nestStarted = false;
+    const onLog = (line: LogLine) => {
+      if (line.service !== spec.name) return;
+      if (logPattern?.test(line.text)) readyLine = true;
+      if (NEST_STARTED.test(line.text)) nestStarted = true;
+    };
+    this.on('log', onLog);
+    try {
+      for (;;) {
+        if (service.exited) throw new ServiceStartError({ kind: 'crashed', service: spec.name, ...service.exited });
+        // A service that was ready and then died (a gRPC server binds before it reads its proto) is the one to blame.
+        for (const other of this.running.values()) {
+          if (other !== service && other.exited && !other.stoppedOnPurpose) throw new ServiceStartError({ kind: 'crashed', service: other.spec.name, ...other.exited });
+        }
+        if (readyLine) return;
+        if (port !== undefined && (await portAccepts(port, 'localhost', 250))) return;
+        // Nest said it started but the expected port stays closed: it listens elsewhere. Say so quickly.
+        if (port !== undefined && nestStartedAt === undefined && nestStarted) nestStartedAt = Date.now();
+        const gaveUp = nestStartedAt !== undefined && Date.now() - nestStartedAt > 2000;
+        if (gaveUp || Date.now() > deadline) {
+          throw new ServiceStartError({ kind: 'notReady', service: spec.name, seconds: Math.round((Date.now() - deadline + this.options.readyTimeoutMs) / 1000), ready: readyDescription });
+        }
+        await Promise.race([new Promise((r) => setTimeout(r, 25)), service.exit]);
       }
-      const lines = (this.output.get(spec.name) ?? []).slice(startedFrom);
-      if (logPattern && lines.some((l) => logPattern.test(l))) return;
-      if (port !== undefined && (await portAccepts(port, 'localhost', 250))) return;
-      // Nest said it started but the expected port stays closed: it listens elsewhere. Say so quickly.
-      if (port !== undefined && nestStartedAt === undefined && lines.some((l) => NEST_STARTED.test(l))) nestStartedAt = Date.now();
-      const gaveUp = nestStartedAt !== undefined && Date.now() - nestStartedAt > 2000;
-      if (gaveUp || Date.now() > deadline) {
-        throw new ServiceStartError({ kind: 'notReady', service: spec.name, seconds: Math.round((Date.now() - deadline + this.options.readyTimeoutMs) / 1000), ready: readyDescription });
-      }
-      await Promise.race([new Promise((r) => setTimeout(r, 25)), service.exit]);
+    } finally {
+      this.off('log', onLog);
     }
   }
 
   logs(name?: string): string {
-    if (name) return (this.output.get(name) ?? []).join('\n');
-    return [...this.output.entries()].flatMap(([service, lines]) => lines.map((l) => `[${service}] ${l}`)).join('\n');
+    if (name) return this.lines(name).join('\n');
+    return [...this.output.keys()].flatMap((service) => this.lines(service).map((l) => `[${service}] ${l}`)).join('\n');
   }
 
   allLogs(): Record<string, string> {

@@ -199,6 +199,9 @@ describe('check', () => {
     const r = await cli(['check', 'echo', '--dir', dir, '--timeout', '3'], fixture);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain('Timed out after 3s');
+    // The time limit is the cause, not the kill that followed it.
+    expect(r.stdout).toMatch(/First failure: time limit/);
+    expect(r.stdout).not.toContain('exited with code SIGKILL');
     expect(await processesUnder(dir)).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { cli, tempDir } from '../support/cli';
+import { cli, fixtureContent, tempDir } from '../support/cli';
 
 // Faults from the probe of issue 15 that this round fixed, each reproduced as a teacher or learner meets it.
 
@@ -137,3 +137,19 @@ test('a write that fails leaves no temporary file behind', async () => {
   expect(() => writeFileAtomic(target, 'x')).toThrow();
   expect(readdirSync(dir)).toEqual(['taken']);
 });
+
+test('a service that prints without end keeps its first lines and its latest ones, says how many it dropped, and the check still passes', async () => {
+  const dir = tempDir();
+  expect((await cli(['scaffold', 'echo', '--dir', dir], { content: 'fixture' })).exitCode).toBe(0);
+  const solution = readFileSync(path.join(fixtureContent, 'solutions', 'echo', 'main.ts'), 'utf8');
+  // About 20 MB of output before the service listens.
+  writeFileSync(path.join(dir, 'echo', 'main.ts'), solution.replace('await app.listen();', "for (let i = 0; i < 200000; i++) console.log(`line ${i} ${'x'.repeat(90)}`);\n  await app.listen();"));
+  const r = await cli(['check', 'echo', '--dir', dir, '--reporter', 'json', '--timeout', '120'], { content: 'fixture' });
+  const report = JSON.parse(r.stdout) as { status: string; logs: Record<string, string> };
+  expect(report.status, r.stdout.slice(0, 2000)).toBe('pass');
+  const lines = report.logs.echo.split('\n');
+  expect(lines.length).toBeLessThan(2000);
+  expect(report.logs.echo).toContain('line 0 ');
+  expect(report.logs.echo).toMatch(/… [\d,]+ lines of output dropped here \(the first and the last lines are kept\) …/);
+  expect(r.stdout.length).toBeLessThan(1_000_000);
+}, 300_000);

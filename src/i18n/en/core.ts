@@ -66,6 +66,7 @@ export const core = {
   'check.name.typescript': 'TypeScript compiles',
   'check.name.timeLimit': 'time limit',
   'check.name.interrupted': 'interrupted',
+  'check.logDropped': '… {count, plural, one {# line} other {# lines}} of output dropped here (the first and the last lines are kept) …',
   'check.nestSaid': 'NestJS said',
   'check.fix': 'Fix',
   'check.timings': 'Where the {seconds} s went:',

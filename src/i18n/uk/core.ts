@@ -68,6 +68,7 @@ export const core: Record<keyof typeof en, string> = {
   'check.name.typescript': 'TypeScript компілюється',
   'check.name.timeLimit': 'ліміт часу',
   'check.name.interrupted': 'перервано',
+  'check.logDropped': '… тут пропущено {count, plural, one {# рядок} few {# рядки} many {# рядків} other {# рядка}} виводу (перші й останні рядки збережено) …',
   'check.nestSaid': 'NestJS повідомив',
   'check.fix': 'Як виправити',
   'check.timings': 'На що пішли {seconds} с:',
