@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
@@ -40,7 +40,9 @@ export function defaultJobs(cores = os.availableParallelism()): number {
  * (or could not run) is run once more on its own, so that a busy machine does not cost a student points.
  */
 export async function gradeClass(options: GradeClassOptions): Promise<StudentGrade[]> {
+  removeAbandonedScratch();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'lnm-grade-'));
+  writeFileSync(path.join(scratch, OWNER_FILE), String(process.pid));
   try {
     // A broker that is down would fail every student alike: say so once, before grading anyone.
     for (const { id } of options.exercises) await assertBrokersReachable(options.catalog.exercise(id), new Workspace(scratch));
@@ -48,7 +50,10 @@ export async function gradeClass(options: GradeClassOptions): Promise<StudentGra
     rmSync(scratch, { recursive: true, force: true });
     throw error;
   }
+  let interrupted = false;
   const stopInterrupt = onInterrupt(async () => {
+    // No check starts after Ctrl-C, while the running ones are being stopped.
+    interrupted = true;
     process.stderr.write(t('grade.interrupted') + '\n');
     await stopRunningChecks();
     rmSync(scratch, { recursive: true, force: true });
@@ -76,12 +81,14 @@ export async function gradeClass(options: GradeClassOptions): Promise<StudentGra
     const retry = options.retry ?? true;
     const again: typeof jobs = [];
     await runPool(jobs, options.jobs, async (job) => {
+      if (interrupted) return;
       const grade = await check(job);
       results[job.student][job.slot] = grade;
       if (retry && grade.worthRetrying) again.push(job);
       else if (--pending[job.student] === 0) finish(job.student);
     });
     await runPool(again, 1, async (job) => {
+      if (interrupted) return;
       results[job.student][job.slot] = await check(job);
       if (--pending[job.student] === 0) finish(job.student);
     });
@@ -90,6 +97,36 @@ export async function gradeClass(options: GradeClassOptions): Promise<StudentGra
     rmSync(scratch, { recursive: true, force: true });
   }
   return options.workspaces.map((workspace, student) => studentGrade(workspace, results[student]));
+}
+
+/** Names the grading process that owns a scratch folder. */
+const OWNER_FILE = '.owner-pid';
+
+/**
+ * Removes the scratch folders of gradings that were killed (kill -9 gives no chance to clean up):
+ * those whose owner process is gone. A folder of a grading still running is left alone.
+ */
+function removeAbandonedScratch(): void {
+  const tmp = os.tmpdir();
+  for (const name of readdirSync(tmp).filter((n) => n.startsWith('lnm-grade-'))) {
+    const dir = path.join(tmp, name);
+    let owner: number;
+    try {
+      owner = Number(readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (owner > 0 && !processAlive(owner)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The exercises any of the workspaces holds, in course order: what to grade without an assignment. */
