@@ -22,12 +22,13 @@ export function registerHint(program: Command, ctx: CommandContext, _result: Com
       const index = Math.min(seen, hints.length - 1);
       const shown = opts.all ? hints.slice(0, Math.max(1, seen)) : [hints[index]];
       const first = opts.all ? 0 : index;
+      // Recorded before it is shown: a hint read is a hint used, even if printing it then fails.
+      if (!opts.all) store.update(exercise.id, (p) => (p.hintsUsed = Math.min(hints.length, seen + 1)));
       shown.forEach((hint, i) => {
         ctx.out(ctx.style.bold(t('hint.header', { n: first + i + 1, total: hints.length, id: exercise.id })));
         ctx.out(hint);
         ctx.out();
       });
-      if (!opts.all) store.update(exercise.id, (p) => (p.hintsUsed = Math.min(hints.length, seen + 1)));
       ctx.out(ctx.style.dim(index + 1 >= hints.length ? t('hint.noMore', { id: exercise.id }) : t('hint.more')));
     });
 }

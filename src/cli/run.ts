@@ -1,4 +1,5 @@
 import { redactUrl } from '../runner/broker-probe';
+import { removeBrokerResources } from '../runner/broker-cleanup';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { t } from '../i18n/messages';
@@ -33,6 +34,8 @@ export function registerRun(program: Command, ctx: CommandContext, result: Comma
       const stopped = new Promise<void>((resolve) => {
         onInterrupt(async () => {
           await supervisor.stopAll();
+          // The queues this run's unique names declared go, as after a check.
+          await removeBrokerResources(exercise, env);
           ctx.out(t('run.stopped', { id: exercise.id }));
           resolve();
         });

@@ -1,4 +1,5 @@
 import { redactUrl } from '../runner/broker-probe';
+import { removeBrokerResources } from '../runner/broker-cleanup';
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import type { Exercise } from '../catalog/catalog';
@@ -55,5 +56,6 @@ export async function runServicesUntilQuit(options: { workspace: Workspace; exer
   );
   await quit;
   await supervisor.stopAll();
+  await removeBrokerResources(exercise, env);
   out(t('run.stopped', { id: exercise.id }));
 }
