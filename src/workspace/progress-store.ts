@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { t } from '../i18n/messages';
@@ -31,6 +31,9 @@ const empty = (): Progress => ({ version: 1, exercises: {} });
  * The learner's progress in `<workspace>/.learn-nest-micro/progress.json`. Written atomically; a file
  * that cannot be read is set aside (never deleted) and reported, and progress starts afresh.
  */
+/** Progress files above this size are set aside unread. */
+export const MAX_PROGRESS_BYTES = 5 * 1024 * 1024;
+
 export class ProgressStore {
   readonly file: string;
 
@@ -44,6 +47,10 @@ export class ProgressStore {
   read(): Progress {
     if (!existsSync(this.file)) return empty();
     let reason: string;
+    // A real progress file is a few KB; one beyond the cap was written by something else, and reading
+    // it would cost seconds on every command (100 MB: 25 s). It is set aside like a corrupt one.
+    const size = statSync(this.file).size;
+    if (size > MAX_PROGRESS_BYTES) return this.setAside(t('workspace.progressTooLarge', { size: Math.round(size / 1024 / 1024), max: MAX_PROGRESS_BYTES / 1024 / 1024 }));
     try {
       const parsed = progressSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
       if (parsed.success) return parsed.data;
@@ -51,6 +58,10 @@ export class ProgressStore {
     } catch (error) {
       reason = (error as Error).message;
     }
+    return this.setAside(reason);
+  }
+
+  private setAside(reason: string): Progress {
     const backup = `${this.file}.corrupt-${timestamp()}`;
     renameSync(this.file, backup);
     this.warn(t('workspace.progressCorrupt', { file: this.file, reason, backup }));

@@ -20,6 +20,18 @@ describe('ProgressStore', () => {
     expect(s.read().current).toBe('tcp-basics');
   });
 
+  test('a progress file beyond the cap is set aside unread, and progress starts afresh', () => {
+    const { store: s, warnings, workspace } = store();
+    s.update('tcp-basics', (p) => (p.attempts = 1));
+    // Valid JSON, padded past the cap: reading 100 MB took 25 s on every command.
+    writeFileSync(s.file, JSON.stringify({ version: 1, exercises: {}, padding: 'x'.repeat(6 * 1024 * 1024) }));
+    expect(s.read().exercises).toEqual({});
+    expect(warnings[0]).toMatch(/it is 6 MB, beyond the 5 MB a progress file may take/);
+    expect(readdirSync(workspace.stateDir).filter((f) => f.startsWith('progress.json.corrupt-'))).toHaveLength(1);
+    s.update('tcp-basics', (p) => (p.attempts = 2));
+    expect(s.read().exercises['tcp-basics'].attempts).toBe(2);
+  });
+
   test('a corrupt progress file is set aside and reported, never a crash', () => {
     const { store: s, warnings, workspace } = store();
     s.update('tcp-basics', (p) => (p.attempts = 3));

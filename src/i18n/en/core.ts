@@ -18,6 +18,7 @@ export const core = {
   'error.cause.missingFolder': 'the folder {path} does not exist',
   'error.cause.notAFolder': '{path} is a file, not a folder',
   'error.cause.readOnly': 'the folder {path} is read-only',
+  'workspace.progressTooLarge': 'it is {size} MB, beyond the {max} MB a progress file may take',
   'error.brokerUnreachable': '{broker} is not reachable at {url} ({reason}).',
   'error.brokerCredentials': '{broker} at {url} refused the user name or password ({reason}).',
   'error.brokerVhost': '{broker} at {url} would not open the virtual host "{vhost}": it does not exist, or this user may not use it.',

@@ -20,6 +20,7 @@ export const core: Record<keyof typeof en, string> = {
   'error.cause.missingFolder': 'теки {path} не існує',
   'error.cause.notAFolder': '{path} — це файл, а не тека',
   'error.cause.readOnly': 'тека {path} доступна лише для читання',
+  'workspace.progressTooLarge': 'він займає {size} МБ, а файл поступу може займати щонайбільше {max} МБ',
   'error.brokerUnreachable': '{broker} недоступний за адресою {url} ({reason}).',
   'error.brokerCredentials': '{broker} за адресою {url} не прийняв імʼя користувача або пароль ({reason}).',
   'error.brokerVhost': '{broker} за адресою {url} не відкрив віртуальний хост «{vhost}»: його не існує, або цьому користувачеві туди не можна.',
