@@ -17,3 +17,24 @@ export class UserError extends Error {
     return this.options.exitCode ?? ExitCode.usage;
   }
 }
+
+const fileCauses: Record<string, string> = {
+  EROFS: 'fs.readOnly',
+  EACCES: 'fs.denied',
+  EPERM: 'fs.denied',
+  ENOSPC: 'fs.full',
+  EDQUOT: 'fs.full',
+  ENOTDIR: 'fs.notAFolder',
+  EEXIST: 'fs.notAFolder',
+  EISDIR: 'fs.isAFolder',
+};
+
+/**
+ * The cause of a failed file operation in a learner's words (read-only, full, not a folder…), as a
+ * message key and the path it concerns; undefined for anything else.
+ */
+export function fileErrorCause(error: unknown): { cause: string; path: string } | undefined {
+  const e = error as NodeJS.ErrnoException;
+  const cause = e && typeof e.code === 'string' ? fileCauses[e.code] : undefined;
+  return cause && e.path ? { cause, path: e.path } : undefined;
+}

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode, UserError } from '../errors';
+import { ExitCode, fileErrorCause, UserError } from '../errors';
 import { t } from '../i18n/messages';
 import type { CheckResult } from '../grading/check-result';
 import { renderJson } from '../grading/reporters/json';
@@ -44,7 +44,14 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
       const timeoutSeconds = parseTimeout(opts.timeout) ?? resolveAssignment(workspace, opts.assignment)?.assignment.timeoutSeconds;
       const exercise = ctx.exercise(workspace, id);
       ctx.requireScaffolded(workspace, exercise);
-      workspace.ensure();
+      // A workspace that cannot be written to (read-only, full) is still checked; that is said after the result.
+      let unwritable: unknown;
+      try {
+        workspace.ensure();
+      } catch (error) {
+        if (!fileErrorCause(error)) throw error;
+        unwritable = error;
+      }
       const spinner = reporter === 'pretty' && process.stdout.isTTY ? (await import('ora')).default({ text: t('check.running', { id: exercise.id }), stream: process.stdout, discardStdin: false }).start() : undefined;
       const stopInterrupt = onInterrupt(() => {
         spinner?.stop();
@@ -57,15 +64,6 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
         spinner?.stop();
         stopInterrupt();
       }
-      ctx.progress(workspace).update(exercise.id, (p) => {
-        p.attempts += 1;
-        p.lastCheckedAt = new Date().toISOString();
-        p.lastStatus = checkResult.status;
-        if (checkResult.status === 'pass') {
-          p.passes += 1;
-          p.passedAt ??= p.lastCheckedAt;
-        }
-      });
       if (reporter === 'json') ctx.out(renderJson([checkResult]));
       else if (reporter === 'junit') ctx.out(renderJunit([checkResult]));
       else {
@@ -77,5 +75,20 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
         }
       }
       result.exitCode = checkResult.status === 'pass' ? ExitCode.pass : ExitCode.fail;
+      // The result is out first; a progress file that cannot be written then costs one clear line (exit 2).
+      try {
+        if (unwritable) throw unwritable;
+        ctx.progress(workspace).update(exercise.id, (p) => {
+          p.attempts += 1;
+          p.lastCheckedAt = new Date().toISOString();
+          p.lastStatus = checkResult.status;
+          if (checkResult.status === 'pass') {
+            p.passes += 1;
+            p.passedAt ??= p.lastCheckedAt;
+          }
+        });
+      } catch (error) {
+        throw ctx.fileError(error) ?? error;
+      }
     });
 }

@@ -1,6 +1,6 @@
 import { Catalog, type Exercise } from '../catalog/catalog';
-import { UserError } from '../errors';
-import { t } from '../i18n/messages';
+import { fileErrorCause, UserError } from '../errors';
+import { t, type MessageKey } from '../i18n/messages';
 import { makeStyle } from '../ui/style';
 import { ProgressStore } from '../workspace/progress-store';
 import { exerciseIdFromCwd, resolveWorkspace, type Workspace } from '../workspace/workspace';
@@ -36,6 +36,12 @@ export class CommandContext {
       throw new UserError(t('error.notScaffolded', { id: exercise.id, dir: workspace.exerciseDir(exercise.id) }), { hint: t('error.notScaffoldedHint', { id: exercise.id }) });
     }
     return workspace.exerciseDir(exercise.id);
+  }
+
+  /** A failed file operation (read-only, full, not a folder) as one clear line for the learner (exit 2). */
+  fileError(error: unknown): UserError | undefined {
+    const file = fileErrorCause(error);
+    return file && new UserError(t('error.fileOperation', { path: file.path, cause: t(file.cause as MessageKey) }), { cause: error });
   }
 
   out(text = ''): void {

@@ -97,6 +97,12 @@ export async function main(argv: string[]): Promise<number> {
       if (error.options.hint) process.stderr.write(error.options.hint + '\n');
       return error.exitCode;
     }
+    // A disk that is read-only or full, a file where a folder belongs: one clear line, not a stack.
+    const file = ctx.fileError(error);
+    if (file) {
+      process.stderr.write(ctx.style.red(file.message) + '\n');
+      return file.exitCode;
+    }
     process.stderr.write(`${t('error.internal')}\n${(error as Error)?.stack ?? String(error)}\n`);
     return ExitCode.usage;
   }

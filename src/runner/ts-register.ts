@@ -77,10 +77,14 @@ function register(cacheDir: string, tsconfig: string): void {
     }
     swc ??= require('@swc/core') as typeof import('@swc/core');
     const { code } = swc.transformSync(source, swcOptions(settings, filename) as import('@swc/core').Options);
-    mkdirSync(cacheDir, { recursive: true });
-    const temporary = `${cached}.${process.pid}.tmp`;
-    writeFileSync(temporary, code);
-    renameSync(temporary, cached);
+    try {
+      mkdirSync(cacheDir, { recursive: true });
+      const temporary = `${cached}.${process.pid}.tmp`;
+      writeFileSync(temporary, code);
+      renameSync(temporary, cached);
+    } catch {
+      // A read-only or full workspace: the service runs all the same, compiled again next time.
+    }
     return code;
   };
   const extensions = (Module as unknown as { _extensions: Record<string, (module: NodeJS.Module & { _compile(code: string, filename: string): void }, filename: string) => void> })._extensions;

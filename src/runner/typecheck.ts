@@ -143,15 +143,16 @@ export function parseCompilerOutput(output: string, cwd: string): TypeDiagnostic
  * JavaScript checker decides instead.
  */
 function runNative(exe: string, options: { tsconfig: string; files: string[]; cacheDir: string; key: string }, started: (child: ChildProcess) => void): Promise<TypeDiagnostic[] | undefined> {
-  mkdirSync(options.cacheDir, { recursive: true });
-  const project = path.join(options.cacheDir, `tsconfig-${options.key}-${process.pid}.json`);
-  const relative = (file: string) => path.relative(options.cacheDir, file).split(path.sep).join('/');
+  // In the system's temporary folder, so that a read-only workspace is still type-checked.
+  const project = path.join(os.tmpdir(), `lnm-tsconfig-${options.key}-${process.pid}-${Date.now()}.json`);
+  const slashes = (file: string) => file.split(path.sep).join('/');
   writeFileSync(
     project,
     JSON.stringify({
-      extends: relative(options.tsconfig),
-      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, incremental: false, composite: false },
-      files: options.files.map(relative),
+      extends: slashes(options.tsconfig),
+      // typeRoots would otherwise be looked for beside this file, not in the workspace.
+      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, incremental: false, composite: false, typeRoots: [slashes(path.join(path.dirname(options.tsconfig), 'node_modules', '@types'))] },
+      files: options.files.map(slashes),
       include: [],
     }),
   );
@@ -205,6 +206,8 @@ export class TypeCheck {
       .filter((f) => f.endsWith('.ts'))
       .map((f) => path.join(options.exerciseDir, f));
     const hash = createHash('sha256');
+    // Which checker, and how it is run, is part of the key: a result of one is no answer for another.
+    hash.update(`checker ${nativeCompiler() ?? 'js'} 2\0`);
     hash.update(readFileSync(options.tsconfig));
     for (const file of files) hash.update(file).update('\0').update(readFileSync(file)).update('\0');
     const key = hash.digest('hex').slice(0, 24);
@@ -222,8 +225,12 @@ export class TypeCheck {
     const exe = nativeCompiler();
     const result = exe ? runNative(exe, { ...options, files, key }, (child) => (this.native = child)).then((d) => d ?? javascriptChecker()) : javascriptChecker();
     this.result = result.then((diagnostics) => {
-      mkdirSync(options.cacheDir, { recursive: true });
-      writeFileAtomic(cacheFile, JSON.stringify(diagnostics));
+      try {
+        mkdirSync(options.cacheDir, { recursive: true });
+        writeFileAtomic(cacheFile, JSON.stringify(diagnostics));
+      } catch {
+        // Not cached (a read-only or full workspace): checked again next time.
+      }
       return diagnostics;
     });
   }

@@ -20,6 +20,9 @@ export function writeFileAtomic(file: string, content: string): void {
     renameSync(tmp, file);
   } catch (error) {
     rmSync(tmp, { force: true });
+    // The learner knows the file, not our temporary name for it.
+    const e = error as NodeJS.ErrnoException;
+    if (e.path === tmp) e.path = file;
     throw error;
   }
 }

@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import { execa } from 'execa';
 import { expect, test } from 'vitest';
 import { cli, fixtureContent, tempDir } from '../support/cli';
 
@@ -139,3 +140,40 @@ test('a service that prints without end keeps its first lines and its latest one
   expect(report.logs.echo).toMatch(/… [\d,]+ lines of output dropped here \(the first and the last lines are kept\) …/);
   expect(r.stdout.length).toBeLessThan(1_000_000);
 }, 300_000);
+
+/** A scaffolded echo workspace holding the reference solution. */
+async function solvedEcho(): Promise<string> {
+  const ws = tempDir();
+  expect((await cli(['scaffold', 'echo', '--dir', ws], { content: 'fixture' })).exitCode).toBe(0);
+  writeFileSync(path.join(ws, 'echo', 'main.ts'), readFileSync(path.join(fixtureContent, 'solutions', 'echo', 'main.ts'), 'utf8'));
+  return ws;
+}
+
+test('a file where .learn-nest-micro should be: the result is printed first, then one line naming the path, exit 2', async () => {
+  const ws = await solvedEcho();
+  rmSync(path.join(ws, '.learn-nest-micro'), { recursive: true, force: true });
+  writeFileSync(path.join(ws, '.learn-nest-micro'), 'not a folder');
+  const r = await cli(['check', 'echo', '--dir', ws], { content: 'fixture' });
+  expect(r.exitCode).toBe(2);
+  expect(r.stdout).toContain('PASS echo');
+  expect(r.stderr.trim()).toBe(`Could not write ${path.join(ws, '.learn-nest-micro')}: a file stands where a folder is expected.`);
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+});
+
+test('a read-only workspace is still checked: the result first, then one line saying it is read-only, exit 2, no temporary file', async () => {
+  const ws = await solvedEcho();
+  expect((await cli(['check', 'echo', '--dir', ws], { content: 'fixture' })).exitCode).toBe(0);
+  const readOnly = tempDir('lnm-ro-');
+  const mount = await execa('mount', ['--bind', ws, readOnly], { reject: false });
+  if (mount.exitCode !== 0) throw new Error(`this test needs a read-only bind mount (run as root): ${mount.stderr}`);
+  try {
+    expect((await execa('mount', ['-o', 'remount,ro,bind', readOnly], { reject: false })).exitCode).toBe(0);
+    const r = await cli(['check', 'echo', '--dir', readOnly], { content: 'fixture' });
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toContain('PASS echo');
+    expect(r.stderr.trim()).toBe(`Could not write ${path.join(readOnly, '.learn-nest-micro', 'progress.json')}: the file system is read-only.`);
+  } finally {
+    await execa('umount', [readOnly], { reject: false });
+  }
+  expect(readdirSync(path.join(ws, '.learn-nest-micro')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+});
