@@ -19,7 +19,9 @@ export function backupExercise(workspace: Workspace, id: string): string | undef
   if (!existsSync(source) || readdirSync(source).length === 0) return undefined;
   const target = path.join(workspace.stateDir, 'backups', id, timestamp());
   mkdirSync(path.dirname(target), { recursive: true });
-  cpSync(source, target, { recursive: true, filter: (src) => path.basename(src) !== 'node_modules' });
+  // Everything, byte for byte: nested node_modules too (reset deletes them), symlinks as they were
+  // written (a relative link must not become an absolute path into the folder about to be deleted).
+  cpSync(source, target, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
   return target;
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -176,4 +176,21 @@ test('a read-only workspace is still checked: the result first, then one line sa
     await execa('umount', [readOnly], { reject: false });
   }
   expect(readdirSync(path.join(ws, '.learn-nest-micro')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+});
+
+test('reset keeps a byte-identical backup: nested node_modules and relative symlinks included', async () => {
+  const ws = await solvedEcho();
+  const dir = path.join(ws, 'echo');
+  mkdirSync(path.join(dir, 'node_modules', 'left-pad'), { recursive: true });
+  writeFileSync(path.join(dir, 'node_modules', 'left-pad', 'index.js'), 'module.exports = 42;\n');
+  symlinkSync('./main.ts', path.join(dir, 'entry.ts'));
+  const mine = readFileSync(path.join(dir, 'main.ts'));
+  const r = await cli(['reset', 'echo', '--dir', ws], { content: 'fixture' });
+  expect(r.exitCode, r.stderr).toBe(0);
+  const backups = path.join(ws, '.learn-nest-micro', 'backups', 'echo');
+  const backup = path.join(backups, readdirSync(backups)[0]);
+  expect(readFileSync(path.join(backup, 'main.ts')).equals(mine)).toBe(true);
+  expect(readFileSync(path.join(backup, 'node_modules', 'left-pad', 'index.js'), 'utf8')).toBe('module.exports = 42;\n');
+  expect(readlinkSync(path.join(backup, 'entry.ts'))).toBe('./main.ts');
+  expect(readFileSync(path.join(backup, 'entry.ts')).equals(mine)).toBe(true);
 });
