@@ -102,7 +102,7 @@ export class StartMenu {
       const lines = lessonLines(catalog, workspace, progress, this.up);
       const passed = catalog.exercises.filter((e) => progress.exercises[e.id]?.passedAt).length;
       out();
-      out(`${t('watch.progress')} ${progressBar(passed, catalog.exercises.length, s)}  ${s.dim(t('start.workspace', { dir: workspace.root }))}`);
+      out(`${t('watch.progress')} ${progressBar(passed, catalog.exercises.length, s, 24, t('watch.progressUnit', { total: catalog.exercises.length }))}  ${s.dim(t('start.workspace', { dir: workspace.root }))}`);
       const choice = await select<string>({
         message: t('menu.pickLesson'),
         pageSize: Math.max(8, lines.length + 3),

@@ -198,7 +198,7 @@ export class WatchSession {
       const progress = store.read();
       const passed = catalog.exercises.filter((e) => progress.exercises[e.id]?.passedAt).length;
       lines.push(`${s.bold(t('watch.title', { id: exercise.id }))} ${s.dim('—')} ${exercise.title}`);
-      lines.push(`${t('watch.progress')} ${progressBar(passed, catalog.exercises.length, s)}`);
+      lines.push(`${t('watch.progress')} ${progressBar(passed, catalog.exercises.length, s, 24, t('watch.progressUnit', { total: catalog.exercises.length }))}`);
       lines.push(s.dim(t('watch.watching', { dir: workspace.exerciseDir(exercise.id) })));
       if (this.pollingReason) lines.push(s.yellow(t('watch.polling', { reason: this.pollingReason, seconds: (this.watcher?.pollMs ?? 500) / 1000 })));
       lines.push('');

@@ -72,7 +72,7 @@ describe('watch, in a terminal', () => {
     }
     expect(passed).toMatch(/PASS echo/);
     expect(passed).toContain('Press n to go on to the next lesson: echo-twice');
-    expect(passed).toMatch(/Course \[[█░]+\] 1\/\d/);
+    expect(passed).toMatch(/Course \[[█░]+\] 1\/\d+ exercises/);
 
     term.press('q');
     expect(await term.exitCode()).toBe(0);

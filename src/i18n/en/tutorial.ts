@@ -53,6 +53,7 @@ export const tutorial = {
   'quiz.plainFooter': 'Run `{cli} quiz {id}` in a terminal to answer them.',
 
   'watch.title': 'Watching {id}',
+  'watch.progressUnit': '{total, plural, one {exercise} other {exercises}}',
   'watch.progress': 'Course',
   'watch.watching': 'Save a file in {dir} to check it again.',
   'watch.polling': 'File events do not arrive here ({reason}): checking the folder every {seconds} s instead.',

@@ -55,6 +55,7 @@ export const tutorial: Record<keyof typeof en, string> = {
   'quiz.plainFooter': 'Щоб відповісти, виконайте `{cli} quiz {id}` у терміналі.',
 
   'watch.title': 'Стежу за {id}',
+  'watch.progressUnit': '{total, plural, one {вправа} few {вправи} many {вправ} other {вправи}}',
   'watch.progress': 'Курс',
   'watch.watching': 'Збережіть файл у {dir}, щоб перевірити знову.',
   'watch.polling': 'Події файлової системи сюди не надходять ({reason}): натомість перевіряю теку кожні {seconds} с.',
