@@ -7,6 +7,7 @@ import { renderJunit } from '../grading/reporters/junit';
 import { renderPretty, renderTimings } from '../grading/reporters/pretty';
 import { runCheck } from '../grading/run-check';
 import { onInterrupt } from '../runner/process-registry';
+import { readingWidth } from '../ui/pager';
 import { resolveAssignment } from '../teacher/assignment';
 import type { CommandContext } from './context';
 import type { CommandResult } from './main';
@@ -67,7 +68,8 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
       if (reporter === 'json') ctx.out(renderJson([checkResult]));
       else if (reporter === 'junit') ctx.out(renderJunit([checkResult]));
       else {
-        ctx.out(renderPretty(checkResult, ctx.style));
+        // In a terminal, long messages wrap at word boundaries; piped, lines stay whole.
+        ctx.out(renderPretty(checkResult, ctx.style, process.stdout.isTTY ? readingWidth() : undefined));
         if (opts.timings) ctx.out('\n' + renderTimings(checkResult, ctx.style));
         if (checkResult.status === 'pass') {
           const next = ctx.catalog.next(exercise);

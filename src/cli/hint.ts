@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { readingWidth } from '../ui/pager';
+import { wrapText } from '../ui/wrap';
 import { t } from '../i18n/messages';
 import { assertHelpAllowed } from '../teacher/assignment';
 import type { CommandContext } from './context';
@@ -26,7 +28,7 @@ export function registerHint(program: Command, ctx: CommandContext, _result: Com
       if (!opts.all) store.update(exercise.id, (p) => (p.hintsUsed = Math.min(hints.length, seen + 1)));
       shown.forEach((hint, i) => {
         ctx.out(ctx.style.bold(t('hint.header', { n: first + i + 1, total: hints.length, id: exercise.id })));
-        ctx.out(hint);
+        ctx.out(process.stdout.isTTY ? wrapText(hint, readingWidth()) : hint);
         ctx.out();
       });
       ctx.out(ctx.style.dim(index + 1 >= hints.length ? t('hint.noMore', { id: exercise.id }) : t('hint.more')));

@@ -1,3 +1,4 @@
+import { readingWidth } from '../ui/pager';
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import type { Catalog, Exercise } from '../catalog/catalog';
@@ -212,7 +213,7 @@ export class WatchSession {
       if (view.hint) lines.push(view.hint);
       lines.push('', s.dim(t('watch.errorRetry')));
     } else {
-      lines.push(renderPretty(view.result, s));
+      lines.push(renderPretty(view.result, s, process.stdout.isTTY ? readingWidth() : undefined));
       if (view.result.status === 'pass') {
         const next = catalog.next(exercise);
         lines.push('', s.green.bold(next ? t('watch.passedNext', { next: next.id, title: next.title }) : t('check.passedLast')));

@@ -1,11 +1,12 @@
 import type { ChalkInstance } from 'chalk';
 import { t } from '../../i18n/messages';
+import { wrapText } from '../../ui/wrap';
 import { firstFailure, type CheckResult } from '../check-result';
 
 const LOG_TAIL = 40;
 
 /** The human report: the first failure in full, then the rest in a line each, then the services' logs. */
-export function renderPretty(result: CheckResult, style: ChalkInstance): string {
+export function renderPretty(result: CheckResult, style: ChalkInstance, width?: number): string {
   const out: string[] = [];
   const seconds = (result.durationMs / 1000).toFixed(1);
   const graded = result.tests.filter((x) => x.status !== 'skip');
@@ -23,8 +24,8 @@ export function renderPretty(result: CheckResult, style: ChalkInstance): string 
   if (first) {
     out.push(style.bold(`${t('check.firstFailure')}: ${first.name}`));
     const [title, ...rest] = (first.message ?? '').split('\n');
-    out.push(style.red(title));
-    for (const line of rest) out.push(colorEvidence(line, style));
+    out.push(style.red(wrapText(title, width)));
+    for (const line of rest) out.push(wrapText(colorEvidence(line, style), width));
     const others = failed.filter((x) => x !== first);
     if (others.length > 0) {
       out.push('', style.bold(`${t('check.otherFailures')}:`));
