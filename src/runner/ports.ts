@@ -1,7 +1,44 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
-/** A port that was free a moment ago on the loopback interface, picked by the OS. */
-export function freePort(): Promise<number> {
+/**
+ * The range the OS hands out for listen(0) and outgoing connections (Linux: 32768-60999). The
+ * learner's ports are chosen below it: a port the runner picked and released cannot then be taken by
+ * another process's listen(0) or connection before the learner's service binds it (EADDRINUSE).
+ */
+function ephemeralStart(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+const given = new Set<number>();
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    // Every interface, IPv4 and IPv6: a service may bind either.
+    server.listen({ port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** A free port for a learner's service, outside the OS's ephemeral range, never given twice by this process. */
+export async function freePort(): Promise<number> {
+  const high = Math.min(ephemeralStart(), 32768) - 1;
+  const low = Math.max(10_000, high - 20_000);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (given.has(port)) continue;
+    if (await bindable(port)) {
+      given.add(port);
+      return port;
+    }
+  }
+  // A crowded range: let the OS choose.
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
