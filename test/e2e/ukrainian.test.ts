@@ -18,14 +18,17 @@ const start = (text: string) => text.replace(/[`*_]/g, '').split(/\s+/).slice(0,
 
 /** Moves the cursor of an @inquirer select to the choice showing `label`, then picks it. */
 async function choose(term: Terminal, label: string): Promise<void> {
-  for (let i = 0; i < 20; i++) {
-    const current = term.screen().split('\n').reverse().find((line) => line.includes('❯'));
-    if (current?.includes(label)) {
+  const highlighted = () => term.screen().split('\n').reverse().find((line) => line.includes('❯')) ?? '';
+  for (let i = 0; i < 30; i++) {
+    const current = highlighted();
+    if (current.includes(label)) {
       term.press('Enter');
       return;
     }
     term.press('Down');
-    await new Promise((r) => setTimeout(r, 200));
+    // Wait for the cursor to move before looking again: on a busy machine the screen lags the keys.
+    const deadline = Date.now() + 3000;
+    while (highlighted() === current && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`no choice "${label}" on the screen:\n${term.screen()}`);
 }
