@@ -39,7 +39,17 @@ test('start --lang uk: the menu, a lesson, a failing check, a hint and a quiz qu
   const ws = tempDir();
   const term = new Terminal(['start', '--lang', 'uk'], { cwd: ws, cols: 120, rows: 50 });
   terminals.push(term);
+  // A first attempt that fails and is retried is otherwise invisible in the run's output: show the screen.
+  try {
+    await walkThrough(term, lesson);
+  } catch (error) {
+    console.error(`start --lang uk failed at: ${(error as Error).message}\nThe terminal showed:\n${term.screen()}`);
+    throw error;
+  }
+}, 400_000);
 
+/** The menu, a lesson, a failing check, a hint and a quiz question, reading Ukrainian on each screen. */
+async function walkThrough(term: Terminal, lesson: ReturnType<Catalog['lesson']>): Promise<void> {
   const menu = await term.waitFor(uk('menu.pickLesson'));
   expect(menu).toContain(lesson.meta.title.uk);
   expect(menu).toContain(start(uk('menu.language', { language: uk('i18n.languageName') })));
@@ -79,7 +89,7 @@ test('start --lang uk: the menu, a lesson, a failing check, a hint and a quiz qu
   expect(await term.exitCode()).toBe(130);
   expect(term.screen()).not.toMatch(/Pick a lesson|what next\?|First failure/);
   await term.noProcessLeft();
-}, 400_000);
+}
 
 test('check --reporter json keeps its keys and values in every language; only the texts change', async () => {
   const ws = tempDir();
