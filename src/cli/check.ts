@@ -9,6 +9,7 @@ import { runCheck } from '../grading/run-check';
 import { onInterrupt } from '../runner/process-registry';
 import { readingWidth } from '../ui/pager';
 import { resolveAssignment } from '../teacher/assignment';
+import { recordCheck } from '../workspace/progress-store';
 import type { CommandContext } from './context';
 import type { CommandResult } from './main';
 
@@ -80,15 +81,7 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
       // The result is out first; a progress file that cannot be written then costs one clear line (exit 2).
       try {
         if (unwritable) throw unwritable;
-        ctx.progress(workspace).update(exercise.id, (p) => {
-          p.attempts += 1;
-          p.lastCheckedAt = new Date().toISOString();
-          p.lastStatus = checkResult.status;
-          if (checkResult.status === 'pass') {
-            p.passes += 1;
-            p.passedAt ??= p.lastCheckedAt;
-          }
-        });
+        ctx.progress(workspace).update(exercise.id, (p) => recordCheck(p, checkResult.status));
       } catch (error) {
         throw ctx.fileError(error) ?? error;
       }

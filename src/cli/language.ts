@@ -1,9 +1,8 @@
 import { ExitCode, UserError } from '../errors';
 import { localeLanguage, parseLanguage, supportedLanguages, t, type Language } from '../i18n/messages';
-import { loadAssignment } from '../teacher/assignment';
-import { resolveWorkspace } from '../workspace/workspace';
+import { workspaceAssignment } from '../teacher/assignment';
+import { resolveWorkspace, WORKSPACE_MARKER } from '../workspace/workspace';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
 
 /** The value of `--name value` or `--name=value` anywhere on the command line. */
 function optionValue(argv: string[], name: string): string | undefined {
@@ -47,17 +46,14 @@ export function chooseLanguage(argv: string[], env: NodeJS.ProcessEnv = process.
     }
     if (config?.language) {
       const chosen = strictLanguage(config.language);
-      if (!chosen) throw unknownLanguage(config.language, path.join(workspace.root, 'learn-nest-micro.json'));
+      if (!chosen) throw unknownLanguage(config.language, path.join(workspace.root, WORKSPACE_MARKER));
       return chosen;
     }
-    const assignmentFile = config?.assignment ? path.resolve(workspace.root, config.assignment) : undefined;
-    if (assignmentFile && existsSync(assignmentFile)) {
-      try {
-        const fromAssignment = loadAssignment(assignmentFile).assignment.language;
-        if (fromAssignment) return strictLanguage(fromAssignment) ?? 'en';
-      } catch {
-        // Reported by the commands that use the assignment.
-      }
+    try {
+      const fromAssignment = workspaceAssignment(workspace)?.assignment.language;
+      if (fromAssignment) return strictLanguage(fromAssignment) ?? 'en';
+    } catch {
+      // A missing or invalid assignment is reported by the commands that use it.
     }
   }
   return localeLanguage(env) ?? 'en';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import path from 'node:path';
-import { language, parseLanguage, setLanguage, t } from '../i18n/messages';
+import { setLanguage, t } from '../i18n/messages';
 import { applyAssignment } from '../teacher/assignment';
 import { onInterrupt } from '../runner/process-registry';
 import { StartMenu } from '../tutorial/start-menu';
@@ -9,6 +9,7 @@ import { colorEnabled } from '../ui/style';
 import type { Workspace } from '../workspace/workspace';
 import type { CommandContext } from './context';
 import { runInProcess } from './in-process';
+import { chooseLanguage } from './language';
 import type { CommandResult } from './main';
 import { courseOverview } from './list';
 
@@ -24,8 +25,8 @@ export function registerStart(program: Command, ctx: CommandContext, result: Com
       const workspace = ctx.workspace(opts.dir);
       if (opts.assignment) {
         const loaded = applyAssignment(workspace, opts.assignment, ctx.catalog);
-        // The assignment's language now stands in the workspace, unless the learner chose one.
-        if (!process.argv.some((a) => a === '--lang' || a.startsWith('--lang='))) setLanguage(parseLanguage(workspace.config().language) ?? language());
+        // The assignment may have given the workspace a language: decide again, by the usual order.
+        setLanguage(chooseLanguage(process.argv.slice(2)));
         ctx.out(t('assignment.applied', { title: loaded.assignment.title ?? path.basename(loaded.file), file: loaded.file }));
       }
       if (!interactive()) {

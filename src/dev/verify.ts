@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Exercise } from '../catalog/catalog';
@@ -113,9 +113,8 @@ async function verifySnippets(exercise: Exercise, lessonDir: string, workspace: 
   // Loaded here, not at start-up: the TypeScript compiler alone takes ~0.4 s to load, every command would pay it.
   const { checkSnippets, extractSnippets } = await import('./snippets.js');
   const problems: string[] = [];
-  for (const lang of readdirSync(lessonDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
-    const file = path.join(lessonDir, lang, 'lesson.md');
-    if (!existsSync(file)) continue;
+  for (const file of lessonTexts(lessonDir)) {
+    const lang = path.basename(path.dirname(file));
     const found = checkSnippets(extractSnippets(readFileSync(file, 'utf8')), path.join(workspace.root, `snippets-${lang}`), path.join(workspace.root, 'tsconfig.json'));
     problems.push(...found.map((p) => `${file}:${p.line}: ${p.message}`));
   }

@@ -6,8 +6,6 @@ import { brokerName, type BrokerName } from '../catalog/schema';
 import { t } from '../i18n/messages';
 import { findPackageDir, packageRoot } from '../paths';
 import { brokerInstall, brokerLabels, probeBroker, redactUrl } from '../runner/broker-probe';
-
-export { redactUrl };
 import { freePort, portAccepts } from '../runner/ports';
 import { brokerDefaults, brokerEnvVar, LINKED_PACKAGES, WORKSPACE_MARKER, type Workspace } from '../workspace/workspace';
 

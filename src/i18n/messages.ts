@@ -72,13 +72,14 @@ export function t(key: MessageKey, params: Record<string, string | number> = {},
  */
 export function messagePattern(key: MessageKey, lang: Language = current): RegExp {
   const template = catalogs[lang][key];
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const parts: string[] = [];
   let literal = '';
   let depth = 0;
   for (const char of template) {
     if (char === '{') {
       if (depth === 0) {
-        parts.push(literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+        parts.push(escape(literal));
         literal = '';
       }
       depth += 1;
@@ -87,6 +88,6 @@ export function messagePattern(key: MessageKey, lang: Language = current): RegEx
       if (depth === 0) parts.push('.*');
     } else if (depth === 0) literal += char;
   }
-  parts.push(literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  parts.push(escape(literal));
   return new RegExp(parts.join(''));
 }

@@ -113,7 +113,15 @@ class TypeCheckServer {
  * where the JavaScript compiler takes 3-4 s in a fresh process, so a check after an edit no longer waits
  * for it. Undefined where the binary is missing; the JavaScript checker is used then.
  */
+let nativeFound: { exe?: string } | undefined;
+
 export function nativeCompiler(): string | undefined {
+  // Looked up once per command: the check path asks for it twice per check.
+  nativeFound ??= { exe: findNativeCompiler() };
+  return nativeFound.exe;
+}
+
+function findNativeCompiler(): string | undefined {
   if (process.env.LNM_TYPECHECK === 'js') return undefined;
   const main = findPackageDir('typescript-7');
   if (!main) return undefined;

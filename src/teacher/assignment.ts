@@ -92,13 +92,9 @@ export function applyAssignment(workspace: Workspace, file: string, catalog?: Ca
     relative = `assignment${isYaml(loaded.file) ? '.yaml' : '.json'}`;
     copyFileSync(loaded.file, path.join(workspace.root, relative));
   }
-  const configFile = path.join(workspace.root, WORKSPACE_MARKER);
-  const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-  config.assignment = relative.split(path.sep).join('/');
-  if (loaded.assignment.language && !config.language) config.language = loaded.assignment.language;
-  writeFileAtomic(configFile, JSON.stringify(config, null, 2) + '\n');
-  // Validated again as the workspace reads it, so a bad write shows here and not in a later command.
-  workspace.config();
+  // The assignment's language, unless the learner already chose one.
+  const language = workspace.config().language ?? loaded.assignment.language;
+  workspace.saveSettings({ assignment: relative.split(path.sep).join('/'), ...(language ? { language } : {}) });
   return { file: path.join(workspace.root, relative), assignment: loaded.assignment };
 }
 

@@ -137,7 +137,7 @@ export class StartMenu {
     });
     setLanguage(chosen);
     this.options.workspace.ensure();
-    this.options.workspace.saveSetting('language', chosen);
+    this.options.workspace.saveSettings({ language: chosen });
     this.options.out(t('menu.languageSaved', { language: t('i18n.languageName') }));
   }
 

@@ -70,12 +70,13 @@ export class Workspace {
     return parsed.data;
   }
 
-  /** Remembers a setting in learn-nest-micro.json, keeping every other one as it is. */
-  saveSetting(name: 'language', value: string): void {
+  /** Remembers settings in learn-nest-micro.json, keeping every other one as it is, and validates the result. */
+  saveSettings(settings: Partial<Pick<WorkspaceConfig, 'language' | 'assignment'>>): void {
     const file = path.join(this.root, WORKSPACE_MARKER);
     const config = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : { version: 1, brokers: {} };
-    config[name] = value;
-    writeFileAtomic(file, JSON.stringify(config, null, 2) + '\n');
+    writeFileAtomic(file, JSON.stringify({ ...config, ...settings }, null, 2) + '\n');
+    // Read back through the schema, so that a bad write shows here and not in a later command.
+    this.config();
   }
 
   /** The broker URL the learner configured: environment first, then the workspace file, then the local default. */
