@@ -35,8 +35,26 @@ const service = z.strictObject({
   name: id,
   entry: relativeFile,
   ready: readiness,
+  /** How many processes of this service the runner starts (`<name>-1` … `<name>-N`), e.g. consumers that share or split a stream. */
+  instances: z.number().int().min(1).max(5).default(1),
 });
-export type ServiceSpec = z.infer<typeof service>;
+
+/**
+ * One process the runner starts: a service, or one instance of a service run several times.
+ * `name` is what the suite and the output call it (`audit`, or `audit-2`); `group` is the manifest's name.
+ */
+export interface ServiceSpec {
+  name: string;
+  group: string;
+  entry: string;
+  ready: Readiness;
+}
+
+function expandInstances(services: z.infer<typeof service>[]): ServiceSpec[] {
+  return services.flatMap(({ name, entry, ready, instances }) =>
+    instances === 1 ? [{ name, group: name, entry, ready }] : Array.from({ length: instances }, (_, i) => ({ name: `${name}-${i + 1}`, group: name, entry, ready })),
+  );
+}
 
 const diagnosis = z.strictObject({
   mistake: id,
@@ -63,10 +81,15 @@ export const exerciseSchema = z
       if ('port' in s.ready && ex.env[s.ready.port]?.kind !== 'port') {
         ctx.addIssue({ code: 'custom', path: ['services', i, 'ready', 'port'], message: `${s.ready.port} is not declared as a port in env` });
       }
+      // Every instance gets the same env, so they cannot all listen on one port.
+      if ('port' in s.ready && s.instances > 1) {
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'ready'], message: 'a service run as several instances is ready by a log line ({ "log": "…" }), not by a port' });
+      }
     });
-    const names = ex.services.map((s) => s.name);
-    if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['services'], message: 'service names must be unique' });
-  });
+    const names = [...ex.services.map((s) => s.name), ...expandInstances(ex.services).filter((s) => s.name !== s.group).map((s) => s.name)];
+    if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['services'], message: 'service names must be unique, including the names of instances (<name>-1 …)' });
+  })
+  .transform((ex) => ({ ...ex, services: expandInstances(ex.services) }));
 export type ExerciseManifest = z.infer<typeof exerciseSchema>;
 
 export const hintsSchema = z.array(z.string().min(1)).min(3, 'give at least three hints, a nudge first');

@@ -77,6 +77,47 @@ export async function tcpClient(portEnv: string): Promise<ClientProxy> {
   return client;
 }
 
+/** The host, port and credentials of a `redis://user:password@host:port/db` URL, as ioredis takes them. */
+export function redisOptions(url: string): { host: string; port: number; username?: string; password?: string; db?: number } {
+  const u = new URL(url);
+  const db = Number(u.pathname.slice(1));
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: Number(u.port || 6379),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(Number.isInteger(db) && db > 0 ? { db } : {}),
+  };
+}
+
+async function brokerClient(key: string, options: () => Promise<object>): Promise<ClientProxy> {
+  const existing = clients.get(key);
+  if (existing) return existing;
+  const { ClientProxyFactory } = await import('@nestjs/microservices');
+  const client = ClientProxyFactory.create((await options()) as Parameters<typeof ClientProxyFactory.create>[0]) as ClientProxy;
+  await client.connect();
+  clients.set(key, client);
+  return client;
+}
+
+/** A connected Nest Redis ClientProxy for the broker whose URL is in `urlEnv`, closed after the file. */
+export async function redisClient(urlEnv = 'REDIS_URL'): Promise<ClientProxy> {
+  const { Transport } = await import('@nestjs/microservices');
+  return brokerClient(`redis:${urlEnv}`, async () => ({ transport: Transport.REDIS, options: redisOptions(env(urlEnv)) }));
+}
+
+/** A connected Nest NATS ClientProxy (client package `@nats-io/transport-node`) for the server in `urlEnv`. */
+export async function natsClient(urlEnv = 'NATS_URL'): Promise<ClientProxy> {
+  const { Transport } = await import('@nestjs/microservices');
+  return brokerClient(`nats:${urlEnv}`, async () => ({ transport: Transport.NATS, options: { servers: [env(urlEnv)] } }));
+}
+
+/** A connected Nest MQTT ClientProxy for the broker whose URL is in `urlEnv`. */
+export async function mqttClient(urlEnv = 'MQTT_URL'): Promise<ClientProxy> {
+  const { Transport } = await import('@nestjs/microservices');
+  return brokerClient(`mqtt:${urlEnv}`, async () => ({ transport: Transport.MQTT, options: { url: env(urlEnv) } }));
+}
+
 /** Closes every client the suite opened (call in afterAll when a suite restarts services). */
 export async function closeClients(): Promise<void> {
   await Promise.all([...clients.values()].map((c) => c.close()));

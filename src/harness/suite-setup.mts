@@ -1,4 +1,4 @@
-import { beforeAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 
 /**
  * Loaded before every hidden suite. Clients a suite creates (a Nest ClientRMQ, say) may log to
@@ -19,3 +19,9 @@ beforeAll(async () => {
   await warm;
   if (!ready) throw new Error('the services did not start');
 }, Number(process.env.LNM_READY_TIMEOUT_MS) || 600_000);
+
+/** Clients the suite opened through the harness (TCP, Redis, NATS, MQTT) are closed after its file. */
+afterAll(async () => {
+  const harness = (await import('learn-nest-micro/harness')) as typeof import('./index.js');
+  await harness.closeClients();
+});

@@ -117,6 +117,8 @@ export class ServiceSupervisor extends EventEmitter {
       cwd: this.options.exerciseDir,
       env: {
         ...this.options.env,
+        // Which process this is: the service's name, or `<name>-<n>` for one of several instances.
+        INSTANCE_ID: name,
         LNM_TS_CACHE: this.options.cacheDir ?? path.join(path.dirname(this.options.tsconfig), '.learn-nest-micro', 'cache', 'js'),
         LNM_TSCONFIG: this.options.tsconfig,
         LNM_PARENT_PID: String(process.pid),

@@ -28,6 +28,10 @@ export const LINKED_PACKAGES = [
   '@grpc/grpc-js',
   '@grpc/proto-loader',
   'ioredis',
+  '@nats-io/transport-node',
+  'mqtt',
+  'class-validator',
+  'class-transformer',
 ] as const;
 
 const configSchema = z.strictObject({

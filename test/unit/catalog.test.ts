@@ -42,3 +42,26 @@ describe('content validation', () => {
     expect(() => new Catalog(roots)).toThrow(/services\.0\.entry: must be a path inside the exercise folder/);
   });
 });
+
+describe('services run as several instances', () => {
+  const base = { id: 'fan', lesson: 'fan', title: { en: 'Fan' }, env: { P: { kind: 'port' } } };
+  test('a service with "instances": 3 becomes name-1 … name-3, each in its group', async () => {
+    const { exerciseSchema } = await import('../../src/catalog/schema');
+    const manifest = exerciseSchema.parse({ ...base, services: [{ name: 'gateway', entry: 'g.ts', ready: { port: 'P' } }, { name: 'audit', entry: 'a.ts', instances: 3, ready: { log: 'up' } }] });
+    expect(manifest.services.map((s) => [s.name, s.group])).toEqual([
+      ['gateway', 'gateway'],
+      ['audit-1', 'audit'],
+      ['audit-2', 'audit'],
+      ['audit-3', 'audit'],
+    ]);
+  });
+  test('several instances cannot share a readiness port, and instance names cannot collide with services', async () => {
+    const { exerciseSchema } = await import('../../src/catalog/schema');
+    const byPort = exerciseSchema.safeParse({ ...base, services: [{ name: 'audit', entry: 'a.ts', instances: 2, ready: { port: 'P' } }] });
+    expect(byPort.success).toBe(false);
+    expect(JSON.stringify(byPort.error?.issues)).toMatch(/ready by a log line/);
+    const clash = exerciseSchema.safeParse({ ...base, services: [{ name: 'audit', entry: 'a.ts', instances: 2, ready: { log: 'up' } }, { name: 'audit-2', entry: 'b.ts', ready: { log: 'up' } }] });
+    expect(clash.success).toBe(false);
+    expect(JSON.stringify(clash.error?.issues)).toMatch(/names must be unique/);
+  });
+});
