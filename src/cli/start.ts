@@ -13,6 +13,9 @@ import { chooseLanguage } from './language';
 import type { CommandResult } from './main';
 import { courseOverview } from './list';
 
+/** Makes the terminal's cursor visible again (prompts hide it while they are drawn). */
+const SHOW_CURSOR = '\u001b[?25h';
+
 export function registerStart(program: Command, ctx: CommandContext, result: CommandResult): void {
   program
     .command('start')
@@ -34,7 +37,8 @@ export function registerStart(program: Command, ctx: CommandContext, result: Com
         return;
       }
       const stopInterrupt = onInterrupt(() => {
-        process.stdout.write('\n' + t('menu.interrupted') + '\n');
+        // Ctrl-C may land while a prompt has hidden the cursor (it reaches the pager and us at once).
+        process.stdout.write(SHOW_CURSOR + '\n' + t('menu.interrupted') + '\n');
       });
       const menu = new StartMenu({
         catalog: ctx.catalog,
@@ -49,6 +53,7 @@ export function registerStart(program: Command, ctx: CommandContext, result: Com
         await menu.run();
       } catch (error) {
         if (!isPromptExit(error)) throw error;
+        process.stdout.write(SHOW_CURSOR);
         ctx.out(t('menu.interrupted'));
         result.exitCode = 130;
       } finally {

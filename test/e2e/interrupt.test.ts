@@ -32,3 +32,20 @@ test('Ctrl-C while the spinner of a check runs stops it cleanly: the message, ex
   expect(screen).not.toMatch(/RangeError|ERR_OUT_OF_RANGE|\n\s+at /);
   await term.noProcessLeft();
 }, 300_000);
+
+// The lesson's pager (less) and the course get Ctrl-C together; the course used to end while its
+// prompt had hidden the cursor, leaving the learner's shell without one.
+test('Ctrl-C inside the lesson pager of start ends the course with the cursor visible', async () => {
+  const ws = tempDir();
+  // A terminal shorter than the lesson, so that the lesson opens in the pager.
+  term = new Terminal(['start', '--dir', ws], { cwd: ws, content: 'fixture', rows: 12 });
+  await term.waitFor('navigate');
+  term.press('Enter');
+  // less shows its prompt (:) on the last line once the first screen of the lesson is up.
+  await term.waitFor(/\n:\s*$/);
+  await new Promise((r) => setTimeout(r, 500));
+  term.press('C-c');
+  expect(await term.exitCode()).toBe(130);
+  expect(term.cursorVisible(), term.screen()).toBe(true);
+  await term.noProcessLeft();
+}, 120_000);

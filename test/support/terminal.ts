@@ -43,6 +43,11 @@ export class Terminal {
     return this.lastScreen;
   }
 
+  /** Whether the terminal shows its cursor (a program may hide it and forget to show it again). */
+  cursorVisible(): boolean {
+    return this.tmux(['display-message', '-p', '-t', 'lnm', '#{cursor_flag}']).trim() === '1';
+  }
+
   /** Keys as tmux names them: 'Enter', 'Up', 'C-c', 'q', … */
   press(...keys: string[]): void {
     this.tmux(['send-keys', '-t', 'lnm', ...keys]);
