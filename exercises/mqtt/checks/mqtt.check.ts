@@ -1,0 +1,185 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, test } from 'vitest';
+import { env, eventually, exerciseDir, fail, kill, mistake, say, start } from 'learn-nest-micro/harness';
+
+/** A message the check saw, with what the broker said about it. */
+interface Seen {
+  topic: string;
+  data: unknown;
+  qos: number;
+  retain: boolean;
+}
+interface FreezerState {
+  freezer?: unknown;
+  celsius?: unknown;
+}
+
+const MQTT_URL = env('MQTT_URL');
+const SITE = env('SITE');
+const SERVICE = 'aggregator';
+/** The client id the exercise gives the aggregator (topics.ts): the check ends its session with it. */
+const AGGREGATOR_ID = `${SITE}-aggregator`;
+const status = (freezer: string) => `${SITE}/status/${freezer}`;
+const alert = (freezer: string) => `${SITE}/alerts/${freezer}`;
+
+let spy: MqttClient | undefined;
+/** Everything published under this run's SITE (or next to it, as `<SITE>.…`), live, in order. */
+const seen: Seen[] = [];
+
+/** The payload as the aggregator meant it: a Nest client wraps it as { pattern, data }. */
+function body(payload: Buffer): unknown {
+  try {
+    const value: unknown = JSON.parse(payload.toString());
+    if (value && typeof value === 'object' && 'pattern' in value && 'data' in value) return (value as { data: unknown }).data;
+    return value;
+  } catch {
+    return payload.toString();
+  }
+}
+
+const connect = (clientId?: string) => connectAsync(MQTT_URL, { clientId, clean: true, reconnectPeriod: 0, connectTimeout: 5000 });
+
+beforeAll(async () => {
+  spy = await connect();
+  spy.on('message', (topic, payload, packet) => {
+    if (topic.startsWith(SITE) && !topic.startsWith(`${SITE}/readings`)) seen.push({ topic, data: body(payload), qos: packet.qos, retain: packet.retain });
+  });
+  // Every topic, so that a status sent to a topic of the wrong shape (`<SITE>.status.f1`) is seen too.
+  await spy.subscribeAsync('#', { qos: 2 });
+});
+
+afterAll(async () => {
+  // Stop the aggregator first, so that it cannot open its session again; then end that session.
+  await kill(SERVICE).catch(() => undefined);
+  const owner = await connect(AGGREGATOR_ID).catch(() => undefined);
+  await owner?.endAsync().catch(() => undefined);
+  await spy?.endAsync().catch(() => undefined);
+});
+
+/** A device publishes a reading, at QoS 1, not retained. */
+async function publishReading(where: string, celsius: number): Promise<string> {
+  const topic = `${SITE}/readings/${where}`;
+  await spy?.publishAsync(topic, JSON.stringify({ celsius }), { qos: 1 });
+  return `${topic} ${JSON.stringify({ celsius })}`;
+}
+
+const celsiusOf = (s: Seen | undefined) => (s?.data as FreezerState | undefined)?.celsius;
+const live = (topic: string, celsius?: number) => seen.filter((s) => s.topic === topic && (celsius === undefined || celsiusOf(s) === celsius));
+const waitFor = (topic: string, celsius: number, timeoutMs = 3000) => eventually(() => live(topic, celsius).at(-1), { timeoutMs });
+const shown = (list: Seen[]) => (list.length === 0 ? say({ en: 'nothing', uk: 'нічого' }) : list.map((s) => `${s.topic} ${JSON.stringify(s.data)} (QoS ${s.qos}${s.retain ? ', retained' : ''})`).join('\n'));
+
+/** What a client that connects now and subscribes to `filter` is given within `ms`. */
+async function lateSubscriber(filter: string, ms: number): Promise<Seen[]> {
+  const late = await connect();
+  const got: Seen[] = [];
+  late.on('message', (topic, payload, packet) => got.push({ topic, data: body(payload), qos: packet.qos, retain: packet.retain }));
+  await late.subscribeAsync(filter, { qos: 1 });
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  await late.endAsync();
+  return got;
+}
+
+/** The learner's TypeScript without comments, so that a TODO naming an option does not count. */
+function sources(): string {
+  const dir = path.join(exerciseDir(), 'aggregator');
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(path.join(dir, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, ''))
+      .join('\n');
+  } catch {
+    return '';
+  }
+}
+
+test(say({ en: 'a reading from a one-probe freezer updates <SITE>/status/<freezer>', uk: 'показ морозильника з одним датчиком оновлює <SITE>/status/<freezer>' }), async () => {
+  const sent = await publishReading('f1', -18.5);
+  const got = await waitFor(status('f1'), -18.5);
+  if (got) {
+    if ((got.data as FreezerState).freezer !== 'f1') {
+      throw fail(say({ en: `The status should name its freezer: { freezer: 'f1', celsius: -18.5, … }.`, uk: `Статус має називати свій морозильник: { freezer: 'f1', celsius: -18.5, … }.` }), { sent, received: shown([got]) });
+    }
+    return;
+  }
+  const misshapen = seen.filter((s) => s.topic.slice(SITE.length).includes('.'));
+  if (misshapen.length > 0) throw mistake('dots-in-topic', { sent, received: shown(misshapen) });
+  if (seen.length > 0) {
+    throw fail(say({ en: `The status of freezer f1 should arrive on ${status('f1')} with { freezer: 'f1', celsius: -18.5 }.`, uk: `Статус морозильника f1 має надходити в ${status('f1')} із { freezer: 'f1', celsius: -18.5 }.` }), { sent, received: shown(seen) });
+  }
+  throw fail(
+    say({
+      en: `Nothing came back within 3 s. The aggregator should subscribe to the readings under ${SITE}/readings and publish the freezer's state to ${status('f1')}.`,
+      uk: `За 3 с нічого не надійшло. Агрегатор має підписатися на показники під ${SITE}/readings і публікувати стан морозильника в ${status('f1')}.`,
+    }),
+    { sent, received: say({ en: 'nothing under the site', uk: 'нічого під цим сайтом' }) },
+  );
+});
+
+test(say({ en: 'a reading from one probe of a freezer, a level deeper, updates the status of that freezer', uk: 'показ одного з датчиків морозильника, на рівень глибше, оновлює статус цього морозильника' }), async () => {
+  const sent = await publishReading('f2/p1', -21);
+  const got = await waitFor(status('f2'), -21);
+  if (got && (got.data as FreezerState).freezer === 'f2') return;
+  if (got || live(status('p1')).length > 0) {
+    throw fail(
+      say({
+        en: 'The freezer is the level right after "readings", not the last level of the topic: <SITE>/readings/f2/p1 is probe p1 of freezer f2.',
+        uk: 'Морозильник — це рівень одразу після «readings», а не останній рівень топіка: <SITE>/readings/f2/p1 — це датчик p1 морозильника f2.',
+      }),
+      { sent, received: shown(got ? [got] : live(status('p1'))) },
+    );
+  }
+  if (live(status('f1'), -18.5).length > 0) throw mistake('single-level-wildcard', { sent, received: say({ en: `nothing on ${status('f2')}, although ${SITE}/readings/f1 gave a status`, uk: `нічого в ${status('f2')}, хоча ${SITE}/readings/f1 дав статус` }) });
+  throw fail(say({ en: `No status of freezer f2 within 3 s: every reading under ${SITE}/readings counts, at any depth.`, uk: `За 3 с немає статусу морозильника f2: враховується кожен показник під ${SITE}/readings, на будь-якій глибині.` }), { sent, received: shown(seen) });
+});
+
+test(say({ en: 'a too-warm reading raises an alert on <SITE>/alerts/<freezer>, at QoS 1; a cold one does not', uk: 'надто теплий показ піднімає тривогу в <SITE>/alerts/<freezer> з QoS 1; холодний — ні' }), async () => {
+  const sent = await publishReading('f3', -9);
+  const got = await waitFor(alert('f3'), -9);
+  if (!got) {
+    throw fail(say({ en: `A reading above -15 °C should publish the freezer's state to ${alert('f3')}.`, uk: `Показ, вищий за -15 °C, має публікувати стан морозильника в ${alert('f3')}.` }), { sent, received: shown(seen) });
+  }
+  const cold = seen.filter((s) => s.topic === alert('f1') || s.topic === alert('f2'));
+  if (cold.length > 0) throw fail(say({ en: 'Only a reading above -15 °C raises an alert; f1 and f2 were cold.', uk: 'Тривогу піднімає лише показ, вищий за -15 °C; f1 і f2 були холодні.' }), { sent: say({ en: 'readings of -18.5 and -21 °C', uk: 'показники -18,5 і -21 °C' }), received: shown(cold) });
+  if (got.qos === 0) throw mistake('publish-qos-0', { sent, received: say({ en: `${shown([got])}, on a subscription of QoS 2`, uk: `${shown([got])}, за підписки з QoS 2` }) });
+});
+
+test(say({ en: 'a late subscriber is given the last known state of each freezer, retained, at QoS 1', uk: 'пізній підписник отримує останній відомий стан кожного морозильника, збережений, з QoS 1' }), async () => {
+  const sent = await publishReading('f1', -17);
+  const newest = await waitFor(status('f1'), -17);
+  const late = await lateSubscriber(`${SITE}/status/+`, 1000);
+  const evidence = { sent: say({ en: `${sent}, then a new client subscribed to ${SITE}/status/+`, uk: `${sent}, потім новий клієнт підписався на ${SITE}/status/+` }), received: shown(late) };
+  if (late.length === 0 && newest) throw mistake('status-not-retained', evidence);
+  const want: Record<string, number> = { f1: -17, f2: -21, f3: -9 };
+  for (const [freezer, celsius] of Object.entries(want)) {
+    const got = late.find((s) => s.topic === status(freezer));
+    if (!got || celsiusOf(got) !== celsius || !got.retain) {
+      throw fail(say({ en: `A late subscriber should be given the retained last state of every freezer: f1 at -17, f2 at -21, f3 at -9.`, uk: `Пізній підписник має отримати збережений останній стан кожного морозильника: f1 при -17, f2 при -21, f3 при -9.` }), evidence);
+    }
+  }
+  const statusAtQos0 = seen.filter((s) => s.topic.startsWith(`${SITE}/status/`) && s.qos === 0);
+  if (statusAtQos0.length > 0) throw mistake('publish-qos-0', { sent, received: say({ en: `${shown(statusAtQos0.slice(0, 2))}, on a subscription of QoS 2`, uk: `${shown(statusAtQos0.slice(0, 2))}, за підписки з QoS 2` }) });
+});
+
+test(say({ en: 'a late subscriber is given no old alert', uk: 'пізній підписник не отримує старих тривог' }), async () => {
+  const late = await lateSubscriber(`${SITE}/alerts/#`, 700);
+  if (late.length > 0) {
+    throw mistake('alert-retained', { sent: say({ en: `a new client subscribed to ${SITE}/alerts/# after the alert of f3`, uk: `новий клієнт підписався на ${SITE}/alerts/# після тривоги f3` }), received: shown(late) });
+  }
+});
+
+test(say({ en: 'readings published while the aggregator is down are handled once it is back', uk: 'показники, опубліковані, поки агрегатор не працює, обробляються, щойно він повертається' }), async () => {
+  await kill(SERVICE);
+  const sent = await publishReading('f4', -22);
+  await start(SERVICE);
+  if (await waitFor(status('f4'), -22, 5000)) return;
+  const evidence = {
+    sent: say({ en: `${sent} while the aggregator was stopped, then the aggregator started again`, uk: `${sent}, поки агрегатор був зупинений, потім агрегатор запущено знову` }),
+    received: say({ en: `no status of f4 within 5 s of the restart`, uk: `жодного статусу f4 за 5 с після перезапуску` }),
+  };
+  const options = sources();
+  if (!/\bclean\s*:\s*false\b/.test(options) || !/\bclientId\s*:/.test(options)) throw mistake('session-not-persistent', evidence);
+  if (!/\bqos\s*:\s*[12]\b/.test(sources())) throw mistake('subscription-qos-0', evidence);
+  throw fail(say({ en: 'The broker should keep the readings for the session of the aggregator while it is down, and hand them over when it reconnects.', uk: 'Брокер має зберігати показники для сесії агрегатора, поки той не працює, і передати їх, коли він знову підʼєднається.' }), evidence);
+});

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { AggregatorModule } from './aggregator.module';
+import { AGGREGATOR_ID, MQTT_URL } from './topics';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(AggregatorModule, {
+    transport: Transport.MQTT,
+    options: {
+      url: MQTT_URL,
+      // A persistent session: while the aggregator is down, the broker keeps its subscriptions and
+      // queues the QoS 1 readings for it.
+      clientId: AGGREGATOR_ID,
+      clean: false,
+    },
+  });
+  await app.listen();
+}
+
+void bootstrap();
