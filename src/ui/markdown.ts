@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { HLJSApi, LanguageFn } from 'highlight.js';
 import type { Token, Tokens } from 'marked';
 import { makeStyle } from './style';
+import { wrapAnsi } from './wrap';
 
 /** Only the languages lessons use: loading all of highlight.js's would cost start-up time. */
 const LANGUAGES = ['bash', 'diff', 'javascript', 'json', 'protobuf', 'shell', 'typescript', 'xml', 'yaml'] as const;
@@ -135,22 +136,31 @@ class TerminalRenderer {
     return items.join(token.loose ? '\n\n' : '\n');
   }
 
+  /** True while a table's cells are laid out: code spans there may break at their spaces. */
+  private inTable = false;
+
   private table(token: Tokens.Table, width: number): string {
     const s = this.style;
+    this.inTable = true;
     const cells = [token.header, ...token.rows].map((row) => row.map((cell) => this.inline(cell.tokens, (x) => x)));
+    this.inTable = false;
     const columns = token.header.length;
     // Each column as wide as its longest line, then the widest shrunk until the table fits.
     const natural = Array.from({ length: columns }, (_, c) => Math.max(3, ...cells.map((row) => naturalWidth(row[c] ?? []))));
+    // A column keeps room for its longest word while another column can still give some up.
+    const longestWord = Array.from({ length: columns }, (_, c) => Math.max(3, ...cells.flatMap((row) => (row[c] ?? []).map((w) => (w === 'break' ? 0 : w.width)))));
     const widths = [...natural];
     const available = width - (3 * columns + 1);
     while (widths.reduce((a, b) => a + b, 0) > available) {
-      const widest = widths.indexOf(Math.max(...widths));
-      if (widths[widest] <= 8) break;
+      const shrinkable = widths.map((w, c) => (w > longestWord[c] ? w : 0));
+      const pool = Math.max(...shrinkable) > 0 ? shrinkable : widths;
+      const widest = pool.indexOf(Math.max(...pool));
+      if (widths[widest] <= 3) break;
       widths[widest] -= 1;
     }
     const border = (left: string, mid: string, right: string) => s.dim(left + widths.map((w) => '─'.repeat(w + 2)).join(mid) + right);
     const renderRow = (row: Word[][], header: boolean) => {
-      const wrapped = widths.map((w, c) => this.wrap(row[c] ?? [], w));
+      const wrapped = widths.map((w, c) => this.wrap(row[c] ?? [], w, true));
       const height = Math.max(...wrapped.map((lines) => lines.length));
       const lines: string[] = [];
       for (let n = 0; n < height; n++) {
@@ -207,10 +217,19 @@ class TerminalRenderer {
           push(this.inline((token as Tokens.Del).tokens, (x) => wrapStyle(s.strikethrough(x))), true);
           break;
         case 'codespan': {
-          // A code span stays on one line, so it can be copied as it is.
           const text = decodeEntities((token as Tokens.Codespan).text);
           const shown = this.color ? text : `\`${text}\``;
-          push([{ text: wrapStyle(s.cyan(shown)), width: [...shown].length }], true);
+          if (!this.inTable) {
+            // A code span in prose stays on one line, so it can be copied as it is.
+            push([{ text: wrapStyle(s.cyan(shown)), width: [...shown].length }], true);
+            break;
+          }
+          // In a table cell it may break at its spaces: a table must fit the screen (or 80 columns piped).
+          const pieces = shown.split(' ');
+          push(
+            pieces.flatMap((piece, n) => [...(n > 0 ? [{ text: '', width: 0 }] : []), { text: wrapStyle(s.cyan(piece)), width: [...piece].length }]),
+            true,
+          );
           break;
         }
         case 'link': {
@@ -252,7 +271,8 @@ class TerminalRenderer {
   }
 
   /** Greedy word wrap; a word longer than the width gets a line of its own. */
-  private wrap(words: Word[], width: number): string[] {
+  /** Words to lines of `width`; `cut` (table cells) cuts a word longer than a whole line, prose never does. */
+  private wrap(words: Word[], width: number, cut = false): string[] {
     const lines: string[] = [];
     let line = '';
     let used = 0;
@@ -267,6 +287,14 @@ class TerminalRenderer {
         lines.push(line);
         line = '';
         used = 0;
+      }
+      if (cut && word.width > width) {
+        // Longer than the whole line (a narrow table column): cut it, colours kept.
+        const parts = wrapAnsi(word.text, width, { hard: true, trim: false }).split('\n');
+        lines.push(...parts.slice(0, -1));
+        line = parts.at(-1) ?? '';
+        used = visibleWidth(line);
+        continue;
       }
       line += (used > 0 ? ' ' : '') + word.text;
       used += (used > 0 ? 1 : 0) + word.width;

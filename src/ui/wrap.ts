@@ -4,7 +4,7 @@
  */
 // wrap-ansi is an ES module; Node 20.19+ loads it with require().
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const wrapAnsi = (require('wrap-ansi') as { default: typeof import('wrap-ansi').default }).default;
+export const wrapAnsi = (require('wrap-ansi') as { default: typeof import('wrap-ansi').default }).default;
 
 export function wrapText(text: string, width: number | undefined): string {
   if (!width) return text;

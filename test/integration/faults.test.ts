@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
 import { expect, test } from 'vitest';
-import { cli, fixtureContent, tempDir } from '../support/cli';
+import { cli, fixtureContent, repoRoot, tempDir } from '../support/cli';
 
 // Faults from the probe of issue 15 that this round fixed, each reproduced as a teacher or learner meets it.
 
@@ -194,3 +194,16 @@ test('reset keeps a byte-identical backup: nested node_modules and relative syml
   expect(readlinkSync(path.join(backup, 'entry.ts'))).toBe('./main.ts');
   expect(readFileSync(path.join(backup, 'entry.ts')).equals(mine)).toBe(true);
 });
+
+test('lesson tables fit the width when piped: every lesson, both languages, no table line over 80 columns', async () => {
+  const lessons = readdirSync(path.join(process.env.LNM_CONTENT_ROOT ?? repoRoot, 'lessons'));
+  for (const lang of ['en', 'uk']) {
+    for (const id of lessons) {
+      const r = await cli(['--lang', lang, 'lesson', id]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const tableLines = r.stdout.split('\n').filter((line) => /^[│┌├└]/.test(line));
+      const tooWide = tableLines.filter((line) => [...line].length > 80);
+      expect(tooWide, `${lang} ${id}`).toEqual([]);
+    }
+  }
+}, 120_000);

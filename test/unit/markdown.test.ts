@@ -73,6 +73,18 @@ describe('plain text (not a terminal)', () => {
     expect(out.match(/words/g)?.length).toBe(40);
   });
 
+  test('a table of long code spans still fits: they break at their spaces, and a word longer than its column is cut', () => {
+    const md = '| shape | rpc | decorator |\n|---|---|---|\n| client streaming | `(stream Reading) returns (UploadSummary)` | `@GrpcStreamMethod` |\n| x | `AVeryLongIdentifierWithoutAnySpaceInItAtAll` | y |\n';
+    for (const width of [80, 50, 36]) {
+      for (const render of [plain, colored]) {
+        const out = render(md, width);
+        for (const line of out.trimEnd().split('\n')) expect(visibleWidth(line), `${width}: ${line}`).toBeLessThanOrEqual(width);
+      }
+    }
+    const out = plain(md, 50);
+    for (const word of ['(UploadSummary)', '`@GrpcStream', 'returns']) expect(out).toContain(word);
+  });
+
   test('block quotes are marked', () => {
     expect(plain('> Careful: this matters.')).toContain('│ Careful: this matters.');
   });
