@@ -39,8 +39,9 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
     .option('--timeout <seconds>', t('help.check.timeout'))
     .option('--timings', t('help.check.timings'))
     .option('--assignment <file>', t('help.check.assignment'))
+    .option('--sandbox', t('help.check.sandbox'))
     .addHelpText('after', t('help.check.after'))
-    .action(async (id: string | undefined, opts: { dir?: string; reporter: string; timeout?: string; assignment?: string; timings?: boolean }) => {
+    .action(async (id: string | undefined, opts: { dir?: string; reporter: string; timeout?: string; assignment?: string; timings?: boolean; sandbox?: boolean }) => {
       const reporter = parseReporter(opts.reporter);
       const workspace = ctx.workspace(opts.dir);
       const timeoutSeconds = parseTimeout(opts.timeout) ?? resolveAssignment(workspace, opts.assignment)?.assignment.timeoutSeconds;
@@ -61,7 +62,7 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
       });
       let checkResult: CheckResult;
       try {
-        checkResult = await runCheck({ workspace, exercise, timeoutSeconds });
+        checkResult = await runCheck({ workspace, exercise, timeoutSeconds, sandbox: opts.sandbox });
       } finally {
         spinner?.stop();
         stopInterrupt();

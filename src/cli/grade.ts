@@ -15,6 +15,8 @@ import { parseTimeout } from './check';
 import type { CommandContext } from './context';
 import type { CommandResult } from './main';
 import { version } from './version';
+import { sandboxProblem } from '../sandbox/check-sandbox';
+import { baselineMaterial } from '../sandbox/integrity';
 
 const renderers = { csv: renderGradebookCsv, json: renderGradebookJson, junit: renderGradebookJunit, md: renderGradebookMarkdown } as const;
 type Format = keyof typeof renderers;
@@ -41,8 +43,9 @@ export function registerGrade(program: Command, ctx: CommandContext, result: Com
     .option('--jobs <n>', t('help.grade.jobs', { jobs: defaultJobs() }))
     .option('--timeout <seconds>', t('help.grade.timeout'))
     .option('--no-retry', t('help.grade.noRetry'))
+    .option('--trust-students', t('help.grade.trustStudents'))
     .addHelpText('after', t('help.grade.after'))
-    .action(async (paths: string[], opts: { assignment?: string; out?: string; format?: string; jobs?: string; timeout?: string; retry: boolean }) => {
+    .action(async (paths: string[], opts: { assignment?: string; out?: string; format?: string; jobs?: string; timeout?: string; retry: boolean; trustStudents?: boolean }) => {
       const format = parseFormat(opts.format, opts.out);
       if (opts.out) assertWritableFile(opts.out);
       const jobs = parseJobs(opts.jobs);
@@ -52,7 +55,15 @@ export function registerGrade(program: Command, ctx: CommandContext, result: Com
       const assignment = opts.assignment ? loadAssignment(opts.assignment, ctx.catalog).assignment : undefined;
       const exercises = assignment ? assignment.exercises.map(({ id, points }) => ({ id, points })) : exercisesPresent(ctx.catalog, workspaces);
       if (exercises.length === 0) throw new UserError(t('grade.noExercises'));
+      // Every student's services run in a sandbox; without one, grading refuses unless the teacher trusts the code.
+      const problem = sandboxProblem();
+      if (problem && !opts.trustStudents) throw new UserError(problem.message, { hint: problem.hint });
+      const warning = problem ? t('sandbox.trustWarning') : undefined;
+      if (warning) process.stderr.write(`\n${ctx.style.red(ctx.style.bold(warning))}\n\n`);
+      const material = baselineMaterial(version());
       const students = await gradeClass({
+        sandbox: !problem,
+        material,
         catalog: ctx.catalog,
         workspaces,
         exercises,
@@ -61,7 +72,7 @@ export function registerGrade(program: Command, ctx: CommandContext, result: Com
         retry: opts.retry,
         onStudentGraded: (s, done, total) => process.stderr.write(t('grade.studentDone', { done, total, workspace: path.relative(process.cwd(), s.workspace) || '.', points: s.points, maxPoints: s.maxPoints }) + '\n'),
       });
-      const book: Gradebook = { title: assignment?.title, version: version(), exercises, students };
+      const book: Gradebook = { title: assignment?.title, version: version(), sandbox: problem ? 'none' : 'bubblewrap', ...(warning ? { warning } : {}), exercises, students };
       const text = renderers[format](book);
       if (opts.out) {
         writeFileAtomic(path.resolve(opts.out), text.endsWith('\n') ? text : text + '\n');

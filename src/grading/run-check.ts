@@ -13,6 +13,7 @@ import { brokerEnvVar, type Workspace } from '../workspace/workspace';
 import type { CheckResult, PhaseTiming, TestOutcome } from './check-result';
 import { diagnoseStartFailure } from './diagnoses';
 import { HiddenSuite } from './suite-runner';
+import { requireSandbox } from '../sandbox/check-sandbox';
 
 export interface CheckOptions {
   workspace: Workspace;
@@ -22,6 +23,8 @@ export interface CheckOptions {
   timeoutSeconds?: number;
   /** Stop early, e.g. on Ctrl-C in watch mode. */
   signal?: AbortSignal;
+  /** Run the services in a bubblewrap sandbox (grade, check --sandbox); throws UserError where none can be made. */
+  sandbox?: boolean;
 }
 
 /** The values of the exercise's env vars for one check: fresh ports, unique names, broker URLs. */
@@ -84,7 +87,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   // Services may take most of the check's limit to become ready (a busy machine, a class graded at once);
   // "not ready" is still reported, with its diagnosis, just before the hard limit.
   const readyTimeoutMs = Math.max(5_000, timeoutMs - 2_000);
-  const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig, env: exerciseEnv, services: exercise.manifest.services, readyTimeoutMs });
+  const sandbox = options.sandbox ? requireSandbox(workspace) : undefined;
+  const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig, env: exerciseEnv, services: exercise.manifest.services, readyTimeoutMs, ...sandbox });
   let announceReady: (ready: boolean) => void = () => undefined;
   const ready = new Promise<boolean>((resolve) => (announceReady = resolve));
   const control = await startControlServer(supervisor, ready);

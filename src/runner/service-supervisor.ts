@@ -6,6 +6,7 @@ import { requirePackageDir } from '../paths';
 import { portAccepts } from './ports';
 import { t } from '../i18n/messages';
 import { killGroup, registerGroup, unregisterGroup } from './process-registry';
+import { DEFAULT_LIMITS, sandboxed, watchProcessCount, type SandboxLimits } from '../sandbox/bwrap';
 
 export type StartFailure =
   | { kind: 'crashed'; service: string; code: number | null; signal?: string }
@@ -88,6 +89,8 @@ export class ServiceSupervisor extends EventEmitter {
       services: ServiceSpec[];
       readyTimeoutMs: number;
       color?: boolean;
+      /** Run each service inside a bubblewrap sandbox (grade, check --sandbox); see src/sandbox/bwrap.ts. */
+      sandbox?: { bwrap: string; workspaceRoot: string; limits?: SandboxLimits };
     },
   ) {
     super();
@@ -113,18 +116,24 @@ export class ServiceSupervisor extends EventEmitter {
         ? ['-r', this.guard, path.join(requirePackageDir('ts-node'), 'dist', 'bin.js'), '--swc', '--project', this.options.tsconfig, spec.entry]
         : // The absolute entry names the workspace in the command line, so `ps` tells whose service it is.
           ['-r', this.guard, '-r', this.register, path.join(this.options.exerciseDir, spec.entry)];
-    const child = execa(process.execPath, args, {
+    const env = {
+      ...this.options.env,
+      // Which process this is: the service's name, or `<name>-<n>` for one of several instances.
+      INSTANCE_ID: name,
+      LNM_TS_CACHE: this.options.cacheDir ?? path.join(path.dirname(this.options.tsconfig), '.learn-nest-micro', 'cache', 'js'),
+      LNM_TSCONFIG: this.options.tsconfig,
+      LNM_PARENT_PID: String(process.pid),
+      ...(this.options.color ? { FORCE_COLOR: '1' } : { NO_COLOR: '1', FORCE_COLOR: '0' }),
+    };
+    const box = this.options.sandbox;
+    // In the sandbox, --die-with-parent and the PID namespace replace child-guard (whose parent pid is outside).
+    const command = box
+      ? sandboxed(box.bwrap, process.execPath, args.slice(2), { exerciseDir: this.options.exerciseDir, workspaceRoot: box.workspaceRoot, cacheDir: env.LNM_TS_CACHE, env: { ...env, LNM_PARENT_PID: '' }, limits: box.limits })
+      : { command: process.execPath, args };
+    const child = execa(command.command, command.args, {
       cwd: this.options.exerciseDir,
-      env: {
-        ...this.options.env,
-        // Which process this is: the service's name, or `<name>-<n>` for one of several instances.
-        INSTANCE_ID: name,
-        LNM_TS_CACHE: this.options.cacheDir ?? path.join(path.dirname(this.options.tsconfig), '.learn-nest-micro', 'cache', 'js'),
-        LNM_TSCONFIG: this.options.tsconfig,
-        LNM_PARENT_PID: String(process.pid),
-        ...(this.options.color ? { FORCE_COLOR: '1' } : { NO_COLOR: '1', FORCE_COLOR: '0' }),
-      },
-      extendEnv: true,
+      env,
+      extendEnv: !box,
       detached: true,
       stdin: 'ignore',
       buffer: false,
@@ -134,12 +143,17 @@ export class ServiceSupervisor extends EventEmitter {
     const pid = child.pid;
     if (pid === undefined) throw new ServiceStartError({ kind: 'crashed', service: name, code: null });
     registerGroup(pid);
+    const stopWatch = box ? watchProcessCount(pid, (box.limits ?? DEFAULT_LIMITS).processes, (count) => {
+      this.record({ service: name, stream: 'stderr', text: t('sandbox.tooManyProcesses', { count, limit: (box.limits ?? DEFAULT_LIMITS).processes }) });
+      killGroup(pid, 'SIGKILL');
+    }) : () => undefined;
     const service: RunningService = {
       spec,
       process: child,
       pid,
       stoppedOnPurpose: false,
       exit: child.then((r) => {
+        stopWatch();
         unregisterGroup(pid);
         const exited = { code: r.exitCode ?? null, signal: r.signal ?? undefined };
         service.exited = exited;

@@ -9,6 +9,7 @@ import { Workspace } from '../workspace/workspace';
 import { studentGrade, type ExerciseGrade, type StudentGrade } from './gradebook';
 import { runIsolatedCheck, stopRunningChecks } from './isolated-check';
 import { runPool } from './task-pool';
+import { assertMaterialUnchanged, type Digests } from '../sandbox/integrity';
 
 export interface GradeClassOptions {
   catalog: Catalog;
@@ -22,6 +23,10 @@ export interface GradeClassOptions {
   /** Check once more, alone, what failed by a time limit or could not run (default: true). */
   retry?: boolean;
   onStudentGraded?: (student: StudentGrade, done: number, total: number) => void;
+  /** Run every student's services in the bubblewrap sandbox (what `grade` does unless --trust-students). */
+  sandbox?: boolean;
+  /** The grading material's digests at the start: after each check it must still match (else UserError, exit 2). */
+  material?: Digests;
 }
 
 /**
@@ -76,22 +81,42 @@ export async function gradeClass(options: GradeClassOptions): Promise<StudentGra
     pending.forEach((n, student) => n === 0 && finish(student));
     const check = ({ student, slot }: { student: number; slot: number }) => {
       const { id, points } = options.exercises[slot];
-      return runIsolatedCheck({ exercise: options.catalog.exercise(id), source: path.join(options.workspaces[student], id), scratch, points, timeoutSeconds: options.timeoutSeconds });
+      return runIsolatedCheck({ exercise: options.catalog.exercise(id), source: path.join(options.workspaces[student], id), scratch, points, timeoutSeconds: options.timeoutSeconds, sandbox: options.sandbox });
+    };
+    // The hidden suites and the harness must be as they were after each check: a change stops grading.
+    let tampered: unknown;
+    const verify = (student: number) => {
+      if (!options.material || tampered) return;
+      try {
+        assertMaterialUnchanged(options.material, options.workspaces[student]);
+      } catch (error) {
+        tampered = error;
+        interrupted = true;
+      }
     };
     const retry = options.retry ?? true;
     const again: typeof jobs = [];
     await runPool(jobs, options.jobs, async (job) => {
       if (interrupted) return;
       const grade = await check(job);
+      verify(job.student);
+      if (tampered) return;
       results[job.student][job.slot] = grade;
       if (retry && grade.worthRetrying) again.push(job);
       else if (--pending[job.student] === 0) finish(job.student);
     });
     await runPool(again, 1, async (job) => {
       if (interrupted) return;
-      results[job.student][job.slot] = await check(job);
+      const grade = await check(job);
+      verify(job.student);
+      if (tampered) return;
+      results[job.student][job.slot] = grade;
       if (--pending[job.student] === 0) finish(job.student);
     });
+    if (tampered) {
+      await stopRunningChecks();
+      throw tampered;
+    }
   } finally {
     stopInterrupt();
     rmSync(scratch, { recursive: true, force: true });

@@ -26,6 +26,10 @@ export interface StudentGrade {
 export interface Gradebook {
   title?: string;
   version: string;
+  /** How the students' services ran: in the bubblewrap sandbox, or without one (--trust-students). */
+  sandbox?: 'bubblewrap' | 'none';
+  /** Said at the top of every gradebook graded without a sandbox. */
+  warning?: string;
   /** The graded exercises in order, with their points. */
   exercises: { id: string; points: number }[];
   students: StudentGrade[];

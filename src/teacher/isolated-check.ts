@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, lstatSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Exercise } from '../catalog/catalog';
@@ -20,6 +20,8 @@ export interface IsolatedCheckOptions {
   scratch: string;
   points: number;
   timeoutSeconds?: number;
+  /** Run the services in the bubblewrap sandbox (`check --sandbox`). */
+  sandbox?: boolean;
 }
 
 /**
@@ -36,9 +38,9 @@ export async function runIsolatedCheck(options: IsolatedCheckOptions): Promise<E
     root = mkdtempSync(path.join(options.scratch, `${exercise.id}-`));
     const workspace = new Workspace(root);
     workspace.ensure();
-    cpSync(options.source, workspace.exerciseDir(exercise.id), { recursive: true, filter: (src) => !['node_modules', '.learn-nest-micro'].includes(path.basename(src)) });
+    cpSync(options.source, workspace.exerciseDir(exercise.id), { recursive: true, filter: (src) => !['node_modules', '.learn-nest-micro'].includes(path.basename(src)) && !linksOutside(src, options.source) });
     const limit = options.timeoutSeconds ?? exercise.manifest.timeoutSeconds;
-    const outcome = await checkInChild(root, exercise.id, options.timeoutSeconds, (limit * 2 + 60) * 1000);
+    const outcome = await checkInChild(root, exercise.id, options.timeoutSeconds, (limit * 2 + 60) * 1000, options.sandbox);
     // Messages name the student's own files, not the copy's.
     const own = (text: string) => text.split(root!).join(path.dirname(options.source));
     if (outcome.killedAfterMs !== undefined) return { ...base, status: 'error', points: 0, failedChecks: [], worthRetrying: true, message: t('grade.checkKilled', { seconds: Math.round(outcome.killedAfterMs / 1000) }) };
@@ -53,6 +55,21 @@ export async function runIsolatedCheck(options: IsolatedCheckOptions): Promise<E
     return { ...base, status: 'error', points: 0, failedChecks: [], message: t('grade.checkError', { reason: (error as Error).message }) };
   } finally {
     if (root) rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A symlink whose target is outside the student's folder (or dangling): not copied, so that neither
+ * the grading process (type check, hidden suite, diagnoses) nor the sandbox reads a teacher's file
+ * through a student's link.
+ */
+function linksOutside(file: string, folder: string): boolean {
+  try {
+    if (!lstatSync(file).isSymbolicLink()) return false;
+    const rel = path.relative(realpathSync(folder), realpathSync(file));
+    return rel.startsWith('..') || path.isAbsolute(rel);
+  } catch {
+    return true;
   }
 }
 
@@ -117,10 +134,10 @@ function stopChecksOnExit(): void {
  * `learn-nest-micro check <id> --reporter json` in a process group of its own, stopped when this
  * command ends, and stopped (then killed) if it outlives `backstopMs`.
  */
-async function checkInChild(root: string, id: string, timeoutSeconds: number | undefined, backstopMs: number) {
+async function checkInChild(root: string, id: string, timeoutSeconds: number | undefined, backstopMs: number, sandbox = false) {
   stopChecksOnExit();
   // The same language as here, so that its messages read like ours and saysOutOfTime() knows them.
-  const args = ['-r', GUARD, BIN, '--lang', language(), 'check', id, '--dir', root, '--reporter', 'json', ...(timeoutSeconds ? ['--timeout', String(timeoutSeconds)] : [])];
+  const args = ['-r', GUARD, BIN, '--lang', language(), 'check', id, '--dir', root, '--reporter', 'json', ...(timeoutSeconds ? ['--timeout', String(timeoutSeconds)] : []), ...(sandbox ? ['--sandbox'] : [])];
   const child = execa(process.execPath, args, {
     cwd: root,
     env: { LNM_PARENT_PID: String(process.pid), NO_COLOR: '1', FORCE_COLOR: '0' },

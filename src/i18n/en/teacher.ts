@@ -51,4 +51,17 @@ export const teacher = {
   'gradebook.students': 'students',
   'gradebook.rate': 'rate',
   'gradebook.noFailures': 'No check failed.',
+
+  'sandbox.platform': "No sandbox can be made on {platform}: the grading sandbox uses bubblewrap, which runs on Linux only.",
+  'sandbox.platformHint': "Grade on Linux (a CI job: see templates/ci and docs/SANDBOX.md), or pass --trust-students to grade here without a sandbox, only for code you trust.",
+  'sandbox.missing': "bubblewrap (bwrap) is not installed: grading runs each student's services inside its sandbox, and refuses to run them without it.",
+  'sandbox.installHint': "Install it: {install}. Or pass --trust-students to grade without a sandbox, only for code you trust.",
+  'sandbox.refused': "bubblewrap is installed but could not make a sandbox here: {detail}",
+  'sandbox.refusedHint': "Unprivileged user namespaces are probably turned off (Ubuntu 24.04: sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0; elsewhere: sysctl user.max_user_namespaces must be above 0). Or pass --trust-students to grade without a sandbox, only for code you trust.",
+  'sandbox.tooManyProcesses': "sandbox: {count} processes and threads, over the limit of {limit}; the service was stopped",
+  'sandbox.trustWarning': "WARNING: graded WITHOUT a sandbox (--trust-students). Each student's code ran as the teacher: it could read the teacher's files, the hidden suites and the other students' work, and change these results.",
+  'integrity.packed': "A file of the grading material differs from the one packed with learn-nest-micro {version}: {file}. Grading stopped: reinstall the tool before grading.",
+  'integrity.changedDuring': "A file of the grading material changed while {workspace} was graded: {file}. Grading stopped; no gradebook was written.",
+  'report.selfReported': "self-reported: the status and points come from the workspace's progress file, which its owner can edit; a teacher re-runs the checks with `grade`",
+  'gradebook.noSandbox': "Graded without a sandbox (--trust-students): the student code could read and change grading material and results.",
 } as const;

@@ -53,4 +53,17 @@ export const teacher: Record<keyof typeof en, string> = {
   'gradebook.students': 'студенти',
   'gradebook.rate': 'частка',
   'gradebook.noFailures': 'Жодна перевірка не провалилася.',
+
+  'sandbox.platform': "На {platform} пісочницю не створити: пісочниця оцінювання використовує bubblewrap, а він працює лише в Linux.",
+  'sandbox.platformHint': "Оцінюйте в Linux (завдання CI: див. templates/ci і docs/SANDBOX.md) або додайте --trust-students, щоб оцінити тут без пісочниці, лише код, якому довіряєте.",
+  'sandbox.missing': "bubblewrap (bwrap) не встановлено: оцінювання запускає сервіси кожного студента в його пісочниці й без неї їх не запускає.",
+  'sandbox.installHint': "Встановіть його: {install}. Або додайте --trust-students, щоб оцінити без пісочниці, лише код, якому довіряєте.",
+  'sandbox.refused': "bubblewrap встановлено, але створити пісочницю тут не вдалося: {detail}",
+  'sandbox.refusedHint': "Імовірно, непривілейовані простори імен користувачів вимкнено (Ubuntu 24.04: sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0; деінде sysctl user.max_user_namespaces має бути більше за 0). Або додайте --trust-students, щоб оцінити без пісочниці, лише код, якому довіряєте.",
+  'sandbox.tooManyProcesses': "пісочниця: {count} процесів і потоків, більше за межу {limit}; сервіс зупинено",
+  'sandbox.trustWarning': "УВАГА: оцінено БЕЗ пісочниці (--trust-students). Код кожного студента виконувався від імені викладача: він міг читати файли викладача, приховані тести й роботи інших студентів і змінити ці результати.",
+  'integrity.packed': "Файл матеріалів оцінювання відрізняється від запакованого з learn-nest-micro {version}: {file}. Оцінювання зупинено: перевстановіть інструмент, перш ніж оцінювати.",
+  'integrity.changedDuring': "Файл матеріалів оцінювання змінився, поки оцінювали {workspace}: {file}. Оцінювання зупинено; журнал оцінок не записано.",
+  'report.selfReported': "за словами студента: стан і бали взято з файлу поступу робочої теки, який її власник може змінити; викладач перезапускає перевірки командою `grade`",
+  'gradebook.noSandbox': "Оцінено без пісочниці (--trust-students): код студентів міг читати й змінювати матеріали оцінювання та результати.",
 };

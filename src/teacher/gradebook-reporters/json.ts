@@ -8,5 +8,6 @@ export function renderGradebookJson(book: Gradebook): string {
     points: s.points,
     maxPoints: s.maxPoints,
   }));
-  return JSON.stringify({ students }, null, 2);
+  // Graded without a sandbox: said before anything else.
+  return JSON.stringify({ ...(book.warning ? { warning: book.warning } : {}), ...(book.sandbox ? { sandbox: book.sandbox } : {}), students }, null, 2);
 }

@@ -26,6 +26,7 @@ export function renderGradebookMarkdown(book: Gradebook, cwd = process.cwd()): s
   const average = count ? book.students.reduce((n, s) => n + s.points, 0) / count : 0;
   const name = (workspace: string) => path.relative(cwd, workspace) || '.';
   const out: string[] = [`# ${book.title ? `${t('gradebook.title')}: ${mdCell(book.title)}` : t('gradebook.title')}`, ''];
+  if (book.warning) out.push(`> **${mdCell(book.warning)}**`, '');
   out.push(t('gradebook.summary', { count, version: book.version, average: round(average), maxPoints }), '');
   out.push(`| ${t('gradebook.student')} | ${book.exercises.map((e) => `${e.id} (${e.points})`).join(' | ')} | ${t('gradebook.points')} |`);
   out.push(`| --- | ${book.exercises.map(() => '---:').join(' | ')} | ---: |`);
