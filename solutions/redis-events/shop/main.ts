@@ -1,0 +1,8 @@
+import { NestFactory } from '@nestjs/core';
+import { ShopModule } from './shop.module';
+
+async function bootstrap() {
+  const app = await NestFactory.create(ShopModule);
+  await app.listen(Number(process.env.HTTP_PORT));
+}
+bootstrap();
