@@ -1,0 +1,15 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { BookingsModule } from './bookings.module';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(BookingsModule, {
+    transport: Transport.TCP,
+    options: { host: '127.0.0.1', port: Number(process.env.BOOKINGS_PORT) },
+  });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }));
+  await app.listen();
+}
+
+void bootstrap();
