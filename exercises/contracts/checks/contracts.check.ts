@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { afterAll, test } from 'vitest';
+import { env, eventually, exerciseDir, fail, http, logs, mistake, redisOptions, say, type Evidence } from 'learn-nest-micro/harness';
+
+// The suite plays the shop instances that still publish version 1, and reads what the learner's shop
+// publishes, straight from Redis: the wire is the contract.
+const prefix = env('ORDERS_CHANNEL');
+const CHANNEL = `${prefix}.order_placed`;
+const run = Math.random().toString(36).slice(2, 8);
+const redis = new Redis({ ...redisOptions(env('REDIS_URL')), lazyConnect: true, maxRetriesPerRequest: 2 });
+let sniffer: Redis | undefined;
+afterAll(async () => {
+  redis.disconnect();
+  sniffer?.disconnect();
+});
+
+type Consumer = 'billing' | 'loyalty';
+const entry: Record<Consumer, string> = { billing: 'billing/main.ts', loyalty: 'loyalty/main.ts' };
+
+/** A file's text without comments, so that a TODO naming an API does not count as using it. */
+function code(relPath: string): string {
+  try {
+    return readFileSync(path.join(exerciseDir(), relPath), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  } catch {
+    return '';
+  }
+}
+
+function envelope(v: number, body: unknown): { type: string; v: number; body: unknown } {
+  return { type: CHANNEL, v, body };
+}
+
+/** Publishes an envelope as an old (v1) or new (v2) shop would, and returns it. */
+async function publish(v: number, body: unknown): Promise<{ type: string; v: number; body: unknown }> {
+  const message = envelope(v, body);
+  await redis.publish(CHANNEL, JSON.stringify(message));
+  return message;
+}
+
+/** Waits for a log line of `service` written after `from` characters of its log; returns the match. */
+async function logLine(service: Consumer, from: number, re: RegExp, timeoutMs = 4000): Promise<RegExpExecArray | undefined> {
+  return eventually(async () => re.exec((await serviceLog(service)).slice(from)) ?? undefined, { timeoutMs, intervalMs: 100 });
+}
+
+/** A service's log without colour codes (Nest colours its log lines). */
+async function serviceLog(service: Consumer): Promise<string> {
+  // eslint-disable-next-line no-control-regex
+  return (await logs(service)).replace(/\x1b\[[0-9;]*m/g, '');
+}
+
+const logLength = async (service: Consumer) => (await serviceLog(service)).length;
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** What a consumer said about a message it could not use ("cannot bill …" / "cannot score …"), parsed. */
+async function complaint(service: Consumer, from: number): Promise<{ line: string; payload: unknown } | undefined> {
+  const verb = service === 'billing' ? 'bill' : 'score';
+  const m = await logLine(service, from, new RegExp(`cannot ${verb} (.*)$`, 'm'), 500);
+  if (!m) return undefined;
+  const raw = m[1].trim();
+  try {
+    return { line: m[0].trim(), payload: raw === 'undefined' ? undefined : JSON.parse(raw) };
+  } catch {
+    return { line: m[0].trim(), payload: raw };
+  }
+}
+
+/** Names a deserializer mistake when the consumer's handler got no body, or the whole envelope. */
+async function diagnoseUnwrapping(service: Consumer, from: number, evidence: Evidence): Promise<void> {
+  const said = await complaint(service, from);
+  if (!said) return;
+  const withLine = { ...evidence, received: said.line };
+  if (said.payload === undefined) throw mistake('deserializer-shape', withLine);
+  const p = said.payload as Record<string, unknown> | null;
+  if (p && typeof p === 'object' && 'type' in p && 'body' in p) {
+    throw mistake(/deserializer\s*:/.test(code(entry[service])) ? 'deserializer-shape' : 'consumer-deserializer-missing', withLine);
+  }
+}
+
+test(say({ en: 'billing and loyalty both listen on <ORDERS_CHANNEL>.order_placed', uk: 'billing і loyalty обидва слухають <ORDERS_CHANNEL>.order_placed' }), async () => {
+  await redis.connect();
+  const count = async () => Number(((await redis.pubsub('NUMSUB', CHANNEL)) as [string, number])[1]);
+  const both = await eventually(async () => (await count()) >= 2, { timeoutMs: 5000, intervalMs: 100 });
+  if (both) return;
+  const channels = ((await redis.pubsub('CHANNELS', `*${prefix}*`)) as string[]).filter((c) => c !== CHANNEL);
+  const evidence = {
+    sent: `PUBSUB NUMSUB ${CHANNEL}; PUBSUB CHANNELS *${prefix}*`,
+    received: say({ en: `${await count()} subscriber(s) on ${CHANNEL}; other channels: ${channels.join(', ') || 'none'}`, uk: `підписників на ${CHANNEL}: ${await count()}; інші канали: ${channels.join(', ') || 'немає'}` }),
+  };
+  if (channels.some((c) => c.includes(CHANNEL) && /"v"\s*:/.test(c))) throw mistake('version-in-pattern', evidence);
+  throw fail(say({ en: `Both consumers should subscribe to ${CHANNEL}: @EventPattern(ORDER_PLACED) in billing and in loyalty, each registered in its module.`, uk: `Обидва споживачі мають бути підписані на ${CHANNEL}: @EventPattern(ORDER_PLACED) і в billing, і в loyalty, кожен зареєстрований у своєму модулі.` }), evidence);
+});
+
+test(say({ en: 'billing (the version 1 reader) bills a version 1 order from a shop not yet upgraded', uk: 'billing (читач версії 1) виставляє рахунок за замовлення версії 1 від ще не оновленого магазину' }), async () => {
+  const orderId = `v1-${run}`;
+  const from = await logLength('billing');
+  const sent = await publish(1, { orderId, amount: 19.99 });
+  if (await logLine('billing', from, new RegExp(`billed order ${escape(orderId)}: amount 19\\.99\\b`))) return;
+  const evidence = { sent: say({ en: `PUBLISH ${CHANNEL} ${JSON.stringify(sent)}`, uk: `PUBLISH ${CHANNEL} ${JSON.stringify(sent)}` }) };
+  await diagnoseUnwrapping('billing', from, evidence);
+  throw fail(say({ en: `billing should log "billed order ${orderId}: amount 19.99" for this envelope. Its deserializer turns { type, v, body } into Nest's packet: the pattern from type, the handler's data from body.`, uk: `billing має записати в лог "billed order ${orderId}: amount 19.99" для цього конверта. Його десеріалізатор перетворює { type, v, body } на пакет Nest: шаблон із type, дані обробника з body.` }), { ...evidence, received: (await serviceLog('billing')).slice(from).trim() || say({ en: 'nothing in billing\'s log', uk: 'у лозі billing нічого' }) });
+});
+
+test(say({ en: 'loyalty (the version 2 reader) scores a version 2 order', uk: 'loyalty (читач версії 2) нараховує бали за замовлення версії 2' }), async () => {
+  const orderId = `v2-${run}`;
+  const from = await logLength('loyalty');
+  const sent = await publish(2, { orderId, amount: 42, total: { cents: 4200, currency: 'USD' } });
+  const evidence = { sent: `PUBLISH ${CHANNEL} ${JSON.stringify(sent)}` };
+  const scored = await logLine('loyalty', from, new RegExp(`order ${escape(orderId)} earned (\\d+) points \\((\\d+) (\\w+)\\)`));
+  if (scored && scored[1] === '42' && scored[2] === '4200' && scored[3] === 'USD') return;
+  if (scored) {
+    throw fail(say({ en: `loyalty scored the order as "${scored[0]}", not "42 points (4200 USD)": it treated a version 2 body as version 1. The version reaches the handler only if the deserializer puts it in the packet's metadata and the handler reads it from the RedisContext.`, uk: `loyalty нарахувала бали як "${scored[0]}", а не "42 points (4200 USD)": тіло версії 2 оброблено як версію 1. Версія доходить до обробника, лише якщо десеріалізатор кладе її в metadata пакета, а обробник читає її з RedisContext.` }), { ...evidence, received: scored[0] });
+  }
+  await diagnoseUnwrapping('loyalty', from, evidence);
+  throw fail(say({ en: `loyalty should log "order ${orderId} earned 42 points (4200 USD)" for this envelope.`, uk: `loyalty має записати в лог "order ${orderId} earned 42 points (4200 USD)" для цього конверта.` }), { ...evidence, received: (await serviceLog('loyalty')).slice(from).trim() || say({ en: 'nothing in loyalty\'s log', uk: 'у лозі loyalty нічого' }) });
+});
+
+test(say({ en: 'loyalty also scores a version 1 order from a shop not yet upgraded', uk: 'loyalty також нараховує бали за замовлення версії 1 від ще не оновленого магазину' }), async () => {
+  const orderId = `v1b-${run}`;
+  const from = await logLength('loyalty');
+  const sent = await publish(1, { orderId, amount: 7.5 });
+  const scored = await logLine('loyalty', from, new RegExp(`order ${escape(orderId)} earned (\\d+) points \\((\\d+) (\\w+)\\)`));
+  if (scored && scored[1] === '7' && scored[2] === '750' && scored[3] === 'EUR') return;
+  const evidence = { sent: `PUBLISH ${CHANNEL} ${JSON.stringify(sent)}`, received: scored?.[0] ?? ((await serviceLog('loyalty')).slice(from).trim() || say({ en: 'nothing in loyalty\'s log', uk: 'у лозі loyalty нічого' })) };
+  if (scored) throw fail(say({ en: `A version 1 order of 7.5 EUR should earn "7 points (750 EUR)"; loyalty logged "${scored[0]}".`, uk: `Замовлення версії 1 на 7.5 EUR має дати "7 points (750 EUR)"; loyalty записала "${scored[0]}".` }), evidence);
+  // The same consumer scored a version 2 message a moment ago: only version 1 fails.
+  throw mistake('new-consumer-rejects-v1', evidence);
+});
+
+test(say({ en: 'billing keeps billing version 2 orders: it reads only what version 1 had', uk: 'billing і далі виставляє рахунки за замовлення версії 2: вона читає лише те, що було у версії 1' }), async () => {
+  const orderId = `v2b-${run}`;
+  const from = await logLength('billing');
+  const sent = await publish(2, { orderId, amount: 30, total: { cents: 3000, currency: 'EUR' } });
+  if (await logLine('billing', from, new RegExp(`billed order ${escape(orderId)}: amount 30\\b`))) return;
+  throw fail(say({ en: `billing should bill a version 2 message as it bills version 1: "billed order ${orderId}: amount 30". An old reader ignores the fields it does not know and the version it was not written for.`, uk: `billing має виставити рахунок за повідомлення версії 2 так само, як за версію 1: "billed order ${orderId}: amount 30". Старий читач ігнорує поля, яких не знає, і версію, для якої його не писали.` }), { sent: `PUBLISH ${CHANNEL} ${JSON.stringify(sent)}`, received: (await serviceLog('billing')).slice(from).trim() || say({ en: 'nothing in billing\'s log', uk: 'у лозі billing нічого' }) });
+});
+
+let shopOrder: string | undefined;
+
+test(say({ en: 'the shop publishes order_placed version 2 in the agreed envelope, still readable by billing', uk: 'магазин публікує order_placed версії 2 в узгодженому конверті, який billing і далі може прочитати' }), async () => {
+  sniffer = new Redis({ ...redisOptions(env('REDIS_URL')), maxRetriesPerRequest: 2 });
+  const wire: string[] = [];
+  sniffer.on('message', (_channel: string, message: string) => wire.push(message));
+  await sniffer.subscribe(CHANNEL);
+  const orderId = `shop-${run}`;
+  const order = { orderId, cents: 1250, currency: 'EUR' };
+  const res = await http('SHOP_PORT', { timeoutMs: 8000 }).post('/orders', order);
+  const sent = `POST /orders ${JSON.stringify(order)}`;
+  if (res.status !== 201) throw fail(say({ en: 'POST /orders should answer 201 once the event is published.', uk: 'POST /orders має відповідати 201, щойно подію опубліковано.' }), res);
+  const raw = await eventually(() => wire.find((m) => m.includes(orderId)), { timeoutMs: 3000, intervalMs: 50 });
+  if (!raw) throw fail(say({ en: `The shop answered, but nothing about ${orderId} was published on ${CHANNEL}.`, uk: `Магазин відповів, але на ${CHANNEL} нічого про ${orderId} не опубліковано.` }), { sent, received: wire.join('\n') || say({ en: 'no message', uk: 'жодного повідомлення' }) });
+  const evidence = { sent, received: say({ en: `on ${CHANNEL}: ${raw}`, uk: `на ${CHANNEL}: ${raw}` }) };
+  const message = JSON.parse(raw) as Record<string, unknown>;
+  if ('pattern' in message && 'data' in message && !('type' in message)) throw mistake('serializer-not-on-client', evidence);
+  if (message.type !== CHANNEL || message.v !== 2 || typeof message.body !== 'object' || message.body === null) {
+    throw fail(say({ en: `The shop should publish { type: "${CHANNEL}", v: 2, body: { … } }.`, uk: `Магазин має публікувати { type: "${CHANNEL}", v: 2, body: { … } }.` }), evidence);
+  }
+  const body = message.body as { orderId?: unknown; amount?: unknown; total?: { cents?: unknown; currency?: unknown } };
+  if (body.orderId !== orderId || body.total?.cents !== 1250 || body.total?.currency !== 'EUR') {
+    throw fail(say({ en: `A version 2 body carries the order id and total: { cents: 1250, currency: "EUR" } for this order.`, uk: `Тіло версії 2 містить ідентифікатор замовлення і total: { cents: 1250, currency: "EUR" } для цього замовлення.` }), evidence);
+  }
+  if (body.amount === undefined) throw mistake('v2-drops-amount', evidence);
+  if (body.amount === 1250) throw mistake('amount-meaning-reused', evidence);
+  if (body.amount !== 12.5) throw fail(say({ en: 'amount keeps its version 1 meaning: the total in euros (12.5 for 1250 cents).', uk: 'amount зберігає значення з версії 1: сума в євро (12.5 для 1250 центів).' }), evidence);
+  shopOrder = orderId;
+});
+
+test(say({ en: 'an order placed at the upgraded shop is billed by billing and scored by loyalty', uk: 'замовлення в оновленому магазині отримує рахунок від billing і бали від loyalty' }), async () => {
+  if (!shopOrder) throw fail(say({ en: 'The previous check failed, so there is no order from the shop to follow.', uk: 'Попередня перевірка не пройшла, тож немає замовлення з магазину, за яким можна стежити.' }));
+  const sent = `POST /orders ${JSON.stringify({ orderId: shopOrder, cents: 1250, currency: 'EUR' })}`;
+  if (!(await logLine('billing', 0, new RegExp(`billed order ${escape(shopOrder)}: amount 12\\.5\\b`)))) {
+    throw fail(say({ en: `billing should log "billed order ${shopOrder}: amount 12.5".`, uk: `billing має записати в лог "billed order ${shopOrder}: amount 12.5".` }), { sent, received: (await serviceLog('billing')).trim().split('\n').slice(-5).join('\n') });
+  }
+  if (!(await logLine('loyalty', 0, new RegExp(`order ${escape(shopOrder)} earned 12 points \\(1250 EUR\\)`)))) {
+    throw fail(say({ en: `loyalty should log "order ${shopOrder} earned 12 points (1250 EUR)".`, uk: `loyalty має записати в лог "order ${shopOrder} earned 12 points (1250 EUR)".` }), { sent, received: (await serviceLog('loyalty')).trim().split('\n').slice(-5).join('\n') });
+  }
+});
