@@ -60,6 +60,12 @@ function brokersOf(catalog: Catalog, lesson: LessonEntry): BrokerName[] {
   return [...new Set([...lesson.meta.brokers, ...fromExercises])];
 }
 
+/** A lesson to show next, and whether its text is still to be read (watch may have shown it already). */
+interface LessonScreen {
+  lesson: LessonEntry;
+  read: boolean;
+}
+
 /** Each lesson with its status: passed when all its exercises passed, in progress once one was started. */
 export function lessonLines(catalog: Catalog, workspace: Workspace, progress: Progress, up: Set<BrokerName>): LessonLine[] {
   return catalog.lessons.map((lesson) => {
@@ -122,8 +128,8 @@ export class StartMenu {
         await this.switchLanguage();
         continue;
       }
-      let lesson: LessonEntry | undefined = catalog.lesson(choice);
-      while (lesson) lesson = await this.lessonScreen(lesson);
+      let screen: LessonScreen | undefined = { lesson: catalog.lesson(choice), read: true };
+      while (screen) screen = await this.lessonScreen(screen.lesson, screen.read);
     }
   }
 
@@ -150,11 +156,11 @@ export class StartMenu {
     return `${mark} ${String(line.lesson.meta.order).padStart(2)}. ${line.lesson.title} ${s.dim('·')} ${status}${quiz}${needs}`;
   }
 
-  /** Shows the lesson, then its actions until "back" (undefined) or "next lesson" (that lesson). */
-  private async lessonScreen(lesson: LessonEntry): Promise<LessonEntry | undefined> {
+  /** Shows the lesson (unless it was just shown), then its actions until "back" (undefined) or another lesson to go to. */
+  private async lessonScreen(lesson: LessonEntry, read = true): Promise<LessonScreen | undefined> {
     const { select, confirm } = await import('@inquirer/prompts');
     const { catalog, workspace, style: s, out } = this.options;
-    await this.read(lesson);
+    if (read) await this.read(lesson);
     let last: LessonAction | undefined;
     for (;;) {
       const progress = this.options.progress();
@@ -201,7 +207,7 @@ export class StartMenu {
         case 'back':
           return undefined;
         case 'next':
-          return nextLesson;
+          return nextLesson && { lesson: nextLesson, read: true };
         case 'read':
           await this.read(lesson);
           break;
@@ -214,9 +220,14 @@ export class StartMenu {
         case 'files':
           this.printFiles(id);
           break;
-        case 'watch':
+        case 'watch': {
           await this.command(args('watch', id));
+          // Watch's n may have moved on to a later lesson (showing it there): q comes back to that one.
+          const current = this.options.progress().current;
+          const now = current && catalog.exercises.some((e) => e.id === current) ? catalog.lessonOf(catalog.exercise(current)) : undefined;
+          if (now && now !== lesson) return { lesson: now, read: false };
           break;
+        }
         case 'check':
           await this.command(args('check', id));
           break;

@@ -1,4 +1,5 @@
-import { readingWidth } from '../ui/pager';
+import { readingWidth, showPaged } from '../ui/pager';
+import { renderMarkdown } from '../ui/markdown';
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import type { Catalog, Exercise } from '../catalog/catalog';
@@ -32,7 +33,16 @@ export interface WatchOptions {
   timeoutSeconds?: number;
 }
 
-type View = { kind: 'starting' } | { kind: 'checking'; files: string[] } | { kind: 'result'; result: CheckResult } | { kind: 'error'; message: string; hint?: string };
+type View =
+  | { kind: 'starting' }
+  /** Nothing checked yet: a reset or a new exercise waits for the learner's first save. */
+  | { kind: 'waiting' }
+  | { kind: 'checking'; files: string[] }
+  | { kind: 'result'; result: CheckResult }
+  | { kind: 'error'; message: string; hint?: string };
+
+/** A question on screen, answered by the next key: y goes ahead, any other key keeps things as they are. */
+type Pending = { kind: 'reset' } | { kind: 'next'; exercise: Exercise };
 
 const CLEAR = '\u001b[2J\u001b[3J\u001b[H';
 
@@ -53,6 +63,7 @@ export class WatchSession {
   private stopKeys?: () => void;
   private finish?: () => void;
   private lastWritten?: string;
+  private pending?: Pending;
 
   constructor(private readonly options: WatchOptions) {
     this.exercise = options.exercise;
@@ -67,7 +78,7 @@ export class WatchSession {
       this.controller?.abort();
       this.options.write('\n' + t('watch.stopped') + '\n');
     });
-    if (this.options.interactive) this.stopKeys = listenForKeys((key) => void this.onKey(key).catch((error: unknown) => this.showError(error)));
+    this.listen();
     this.watchFolder();
     void this.recheck([]);
     try {
@@ -77,6 +88,11 @@ export class WatchSession {
     }
   }
 
+  private listen(): void {
+    if (this.options.interactive) this.stopKeys = listenForKeys((key) => void this.onKey(key).catch((error: unknown) => this.showError(error)));
+  }
+
+  /** (Re)starts the watcher on the exercise's folder: after a reset the folder is a new one, and a watcher on the old one hears nothing. */
   private watchFolder(): void {
     this.watcher?.stop();
     const watcher = new FileWatcher({ dir: this.options.workspace.exerciseDir(this.exercise.id), poll: this.options.poll });
@@ -126,6 +142,18 @@ export class WatchSession {
   }
 
   private async onKey(key: string): Promise<void> {
+    const pending = this.pending;
+    if (pending) {
+      this.pending = undefined;
+      if (key.toLowerCase() !== 'y') {
+        this.notes = [t(pending.kind === 'reset' ? 'watch.resetKept' : 'watch.nextKept', { id: this.exercise.id })];
+        this.render();
+        return;
+      }
+      if (pending.kind === 'reset') await this.reset();
+      else await this.moveTo(pending.exercise);
+      return;
+    }
     switch (key.toLowerCase()) {
       case 'h':
         this.notes = [await this.options.hint(this.exercise)];
@@ -134,13 +162,12 @@ export class WatchSession {
       case 'n':
         await this.next();
         return;
-      case 'r': {
-        const result = scaffoldExercise(this.options.workspace, this.exercise, { force: true });
-        // The watcher sees the restored files and checks them.
-        this.notes = [t('reset.done', { id: this.exercise.id }), ...(result.backup ? [t('scaffold.backup', { dir: result.backup })] : [])];
+      case 'r':
+        // A reset moves the learner's files aside: ask first.
+        this.pending = { kind: 'reset' };
+        this.notes = [this.options.style.yellow(t('watch.confirmReset', { id: this.exercise.id }))];
         this.render();
         return;
-      }
       case 'c':
       case '\r':
         void this.recheck([]);
@@ -152,6 +179,22 @@ export class WatchSession {
     }
   }
 
+  /** Stops the check still running, if any, so that files can change under it. */
+  private async settle(): Promise<void> {
+    this.generation++;
+    this.controller?.abort();
+    await this.running?.catch(() => undefined);
+  }
+
+  private async reset(): Promise<void> {
+    await this.settle();
+    const result = scaffoldExercise(this.options.workspace, this.exercise, { force: true });
+    this.watchFolder();
+    this.view = { kind: 'waiting' };
+    this.notes = [t('reset.done', { id: this.exercise.id }), ...(result.backup ? [t('scaffold.backup', { dir: result.backup })] : [])];
+    this.render();
+  }
+
   /** A key's action that failed (a hint an assignment forbids, a folder that cannot be written) is shown, not fatal. */
   private showError(error: unknown): void {
     const s = this.options.style;
@@ -159,16 +202,38 @@ export class WatchSession {
     this.render();
   }
 
+  /**
+   * n: the next exercise. A new lesson is shown first (in the pager); then, before anything is
+   * written, the learner says whether to begin it. Nothing is checked until the first save.
+   */
   private async next(): Promise<void> {
-    const next = this.options.catalog.next(this.exercise);
+    const { catalog, workspace } = this.options;
+    const next = catalog.next(this.exercise);
     if (!next) {
       this.notes = [t('check.passedLast')];
       this.render();
       return;
     }
-    this.generation++;
-    this.controller?.abort();
-    await this.running?.catch(() => undefined);
+    const lesson = catalog.lessonOf(next);
+    const question = this.options.style.yellow(t(workspace.has(next.id) ? 'watch.confirmGoTo' : 'watch.confirmNext', { id: next.id, title: next.title, dir: workspace.exerciseDir(next.id) }));
+    this.pending = { kind: 'next', exercise: next };
+    if (lesson === catalog.lessonOf(this.exercise)) {
+      this.notes = [question];
+      this.render();
+      return;
+    }
+    // A new lesson is read first. The pager owns the keyboard meanwhile; the question then stays
+    // under the lesson's text (no redraw) until the learner answers it.
+    this.stopKeys?.();
+    this.stopKeys = undefined;
+    this.options.write(CLEAR);
+    await showPaged(renderMarkdown(lesson.text(), { width: readingWidth(), color: this.options.style.level > 0 }));
+    this.options.write('\n' + question + '\n');
+    this.listen();
+  }
+
+  private async moveTo(next: Exercise): Promise<void> {
+    await this.settle();
     const notes: string[] = [];
     if (!this.options.workspace.has(next.id)) {
       const result = scaffoldExercise(this.options.workspace, next);
@@ -177,7 +242,9 @@ export class WatchSession {
     this.options.store.update(next.id, () => undefined);
     this.exercise = next;
     this.watchFolder();
-    await this.recheck([], notes);
+    this.view = { kind: 'waiting' };
+    this.notes = notes;
+    this.render();
   }
 
   private async quit(): Promise<void> {
@@ -205,7 +272,8 @@ export class WatchSession {
       lines.push('');
     } else if (this.view.kind === 'starting') return;
     const view = this.view;
-    if (view.kind === 'starting' || view.kind === 'checking') {
+    if (view.kind === 'waiting') lines.push(s.cyan(t('watch.waiting', { id: exercise.id })));
+    else if (view.kind === 'starting' || view.kind === 'checking') {
       const saved = view.kind === 'checking' && view.files.length > 0 ? ' ' + s.dim(t('watch.saved', { files: view.files.map((f) => path.basename(f)).join(', ') })) : '';
       lines.push(s.cyan(t('watch.checking', { id: exercise.id })) + saved);
     } else if (view.kind === 'error') {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Catalog } from '../../src/catalog/catalog';
@@ -52,6 +52,31 @@ describe('start, in a terminal', () => {
   });
 });
 
+describe('start and watch together, in a terminal', () => {
+  test('q in watch returns to the lesson you are on: after n moved on to the next lesson, its menu, not the first one', async () => {
+    const ws = tempDir();
+    expect((await cli(['scaffold', 'echo', '--dir', ws], { content: 'fixture' })).exitCode).toBe(0);
+    writeFileSync(path.join(ws, 'echo', 'main.ts'), readFileSync(path.join(fixtureContent, 'solutions', 'echo', 'main.ts'), 'utf8'));
+    const term = terminal(['start', '--dir', ws], { cwd: ws, content: 'fixture' });
+    await term.waitFor('Pick a lesson');
+    term.press('Enter');
+    // The exercise is there, so the first action offered is to watch it.
+    await term.waitFor(/Echo .*what next\?/);
+    term.press('Enter');
+    await term.waitFor(/PASS echo/, 240_000);
+    term.press('n');
+    await term.waitFor('Press y to write its starter');
+    term.press('y');
+    await term.waitFor('Edit the files of echo-twice');
+    term.press('q');
+    const back = await term.waitFor(/what next\?/);
+    expect(back).toMatch(/Echo twice .*what next\?/);
+    term.press('C-c');
+    expect(await term.exitCode()).toBe(130);
+    await term.noProcessLeft();
+  }, 600_000);
+});
+
 describe('watch, in a terminal', () => {
   test('a save re-checks the exercise and shows the pass; q leaves with no process behind', async () => {
     const ws = tempDir();
@@ -79,6 +104,55 @@ describe('watch, in a terminal', () => {
     await term.noProcessLeft();
     const progress = JSON.parse(readFileSync(path.join(ws, '.learn-nest-micro', 'progress.json'), 'utf8'));
     expect(progress.exercises.echo.passedAt).toBeTruthy();
+  }, 600_000);
+
+  test('r asks before resetting and says where the backup went, saves are still heard after it; n shows the next lesson, asks, and checks nothing at once', async () => {
+    const ws = tempDir();
+    expect((await cli(['scaffold', 'echo', '--dir', ws], { content: 'fixture' })).exitCode).toBe(0);
+    const solution = readFileSync(path.join(fixtureContent, 'solutions', 'echo', 'main.ts'), 'utf8');
+    const mine = `${solution}// my work\n`;
+    writeFileSync(path.join(ws, 'echo', 'main.ts'), mine);
+    const term = terminal(['watch', 'echo', '--dir', ws, '--timeout', '120'], { cwd: ws, content: 'fixture' });
+    await term.waitFor(/PASS echo/, 240_000);
+
+    // r, then any other key: nothing happens to the learner's files.
+    term.press('r');
+    await term.waitFor('Reset echo to its starter?');
+    term.press('x');
+    await term.waitFor('Kept your files of echo');
+    expect(readFileSync(path.join(ws, 'echo', 'main.ts'), 'utf8')).toBe(mine);
+
+    // r, then y: the starter is back, the screen names the backup, which holds the work byte for byte.
+    term.press('r');
+    await term.waitFor('Reset echo to its starter?');
+    term.press('y');
+    const reset = await term.waitFor('backed up in');
+    const backups = path.join(ws, '.learn-nest-micro', 'backups', 'echo');
+    expect(readdirSync(backups)).toHaveLength(1);
+    const backup = path.join(backups, readdirSync(backups)[0]);
+    // The path may be wrapped across lines on screen.
+    expect(reset.replace(/\n/g, '')).toContain(backup);
+    expect(readFileSync(path.join(backup, 'main.ts'), 'utf8')).toBe(mine);
+    expect(term.screen()).toContain('Edit the files of echo');
+    // The folder is a new one after a reset: the watcher follows it, and file events (not polling) announce the save.
+    writeFileSync(path.join(ws, 'echo', 'main.ts'), `${solution}// again\n`);
+    await term.waitFor(/PASS echo/, 240_000);
+    expect(term.screen()).not.toContain('File events do not arrive');
+
+    // n: the next lesson's text first, then a question; nothing is written before y, nothing checked after it.
+    term.press('n');
+    const shown = await term.waitFor('Press y to write its starter');
+    expect(shown).toContain('Echo twice');
+    expect(existsSync(path.join(ws, 'echo-twice'))).toBe(false);
+    term.press('y');
+    await term.waitFor('Edit the files of echo-twice');
+    expect(readdirSync(path.join(ws, 'echo-twice'))).toContain('main.ts');
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(term.screen()).not.toMatch(/Checking echo-twice|FAIL echo-twice/);
+
+    term.press('q');
+    expect(await term.exitCode()).toBe(0);
+    await term.noProcessLeft();
   }, 600_000);
 
   test('Ctrl-C while a check has services running leaves no process behind', async () => {
