@@ -99,7 +99,7 @@ test(say({ en: 'billing (the version 1 reader) bills a version 1 order from a sh
   if (await logLine('billing', from, new RegExp(`billed order ${escape(orderId)}: amount 19\\.99\\b`))) return;
   const evidence = { sent: say({ en: `PUBLISH ${CHANNEL} ${JSON.stringify(sent)}`, uk: `PUBLISH ${CHANNEL} ${JSON.stringify(sent)}` }) };
   await diagnoseUnwrapping('billing', from, evidence);
-  throw fail(say({ en: `billing should log "billed order ${orderId}: amount 19.99" for this envelope. Its deserializer turns { type, v, body } into Nest's packet: the pattern from type, the handler's data from body.`, uk: `billing має записати в лог "billed order ${orderId}: amount 19.99" для цього конверта. Його десеріалізатор перетворює { type, v, body } на пакет Nest: шаблон із type, дані обробника з body.` }), { ...evidence, received: (await serviceLog('billing')).slice(from).trim() || say({ en: 'nothing in billing\'s log', uk: 'у лозі billing нічого' }) });
+  throw fail(say({ en: `billing should log "billed order ${orderId}: amount 19.99" for this envelope. Its deserializer turns { type, v, body } into Nest's packet: the pattern from type, the handler's data from body.`, uk: `billing має записати в журнал "billed order ${orderId}: amount 19.99" для цього конверта. Його десеріалізатор перетворює { type, v, body } на пакет Nest: шаблон із type, дані обробника з body.` }), { ...evidence, received: (await serviceLog('billing')).slice(from).trim() || say({ en: 'nothing in billing\'s log', uk: 'у журналі billing нічого' }) });
 });
 
 test(say({ en: 'loyalty (the version 2 reader) scores a version 2 order', uk: 'loyalty (читач версії 2) нараховує бали за замовлення версії 2' }), async () => {
@@ -113,7 +113,7 @@ test(say({ en: 'loyalty (the version 2 reader) scores a version 2 order', uk: 'l
     throw fail(say({ en: `loyalty scored the order as "${scored[0]}", not "42 points (4200 USD)": it treated a version 2 body as version 1. The version reaches the handler only if the deserializer puts it in the packet's metadata and the handler reads it from the RedisContext.`, uk: `loyalty нарахувала бали як "${scored[0]}", а не "42 points (4200 USD)": тіло версії 2 оброблено як версію 1. Версія доходить до обробника, лише якщо десеріалізатор кладе її в metadata пакета, а обробник читає її з RedisContext.` }), { ...evidence, received: scored[0] });
   }
   await diagnoseUnwrapping('loyalty', from, evidence);
-  throw fail(say({ en: `loyalty should log "order ${orderId} earned 42 points (4200 USD)" for this envelope.`, uk: `loyalty має записати в лог "order ${orderId} earned 42 points (4200 USD)" для цього конверта.` }), { ...evidence, received: (await serviceLog('loyalty')).slice(from).trim() || say({ en: 'nothing in loyalty\'s log', uk: 'у лозі loyalty нічого' }) });
+  throw fail(say({ en: `loyalty should log "order ${orderId} earned 42 points (4200 USD)" for this envelope.`, uk: `loyalty має записати в журнал "order ${orderId} earned 42 points (4200 USD)" для цього конверта.` }), { ...evidence, received: (await serviceLog('loyalty')).slice(from).trim() || say({ en: 'nothing in loyalty\'s log', uk: 'у журналі loyalty нічого' }) });
 });
 
 test(say({ en: 'loyalty also scores a version 1 order from a shop not yet upgraded', uk: 'loyalty також нараховує бали за замовлення версії 1 від ще не оновленого магазину' }), async () => {
@@ -122,7 +122,7 @@ test(say({ en: 'loyalty also scores a version 1 order from a shop not yet upgrad
   const sent = await publish(1, { orderId, amount: 7.5 });
   const scored = await logLine('loyalty', from, new RegExp(`order ${escape(orderId)} earned (\\d+) points \\((\\d+) (\\w+)\\)`));
   if (scored && scored[1] === '7' && scored[2] === '750' && scored[3] === 'EUR') return;
-  const evidence = { sent: `PUBLISH ${CHANNEL} ${JSON.stringify(sent)}`, received: scored?.[0] ?? ((await serviceLog('loyalty')).slice(from).trim() || say({ en: 'nothing in loyalty\'s log', uk: 'у лозі loyalty нічого' })) };
+  const evidence = { sent: `PUBLISH ${CHANNEL} ${JSON.stringify(sent)}`, received: scored?.[0] ?? ((await serviceLog('loyalty')).slice(from).trim() || say({ en: 'nothing in loyalty\'s log', uk: 'у журналі loyalty нічого' })) };
   if (scored) throw fail(say({ en: `A version 1 order of 7.5 EUR should earn "7 points (750 EUR)"; loyalty logged "${scored[0]}".`, uk: `Замовлення версії 1 на 7.5 EUR має дати "7 points (750 EUR)"; loyalty записала "${scored[0]}".` }), evidence);
   // The same consumer scored a version 2 message a moment ago: only version 1 fails.
   throw mistake('new-consumer-rejects-v1', evidence);
@@ -133,7 +133,7 @@ test(say({ en: 'billing keeps billing version 2 orders: it reads only what versi
   const from = await logLength('billing');
   const sent = await publish(2, { orderId, amount: 30, total: { cents: 3000, currency: 'EUR' } });
   if (await logLine('billing', from, new RegExp(`billed order ${escape(orderId)}: amount 30\\b`))) return;
-  throw fail(say({ en: `billing should bill a version 2 message as it bills version 1: "billed order ${orderId}: amount 30". An old reader ignores the fields it does not know and the version it was not written for.`, uk: `billing має виставити рахунок за повідомлення версії 2 так само, як за версію 1: "billed order ${orderId}: amount 30". Старий читач ігнорує поля, яких не знає, і версію, для якої його не писали.` }), { sent: `PUBLISH ${CHANNEL} ${JSON.stringify(sent)}`, received: (await serviceLog('billing')).slice(from).trim() || say({ en: 'nothing in billing\'s log', uk: 'у лозі billing нічого' }) });
+  throw fail(say({ en: `billing should bill a version 2 message as it bills version 1: "billed order ${orderId}: amount 30". An old reader ignores the fields it does not know and the version it was not written for.`, uk: `billing має виставити рахунок за повідомлення версії 2 так само, як за версію 1: "billed order ${orderId}: amount 30". Старий читач ігнорує поля, яких не знає, і версію, для якої його не писали.` }), { sent: `PUBLISH ${CHANNEL} ${JSON.stringify(sent)}`, received: (await serviceLog('billing')).slice(from).trim() || say({ en: 'nothing in billing\'s log', uk: 'у журналі billing нічого' }) });
 });
 
 let shopOrder: string | undefined;
@@ -170,9 +170,9 @@ test(say({ en: 'an order placed at the upgraded shop is billed by billing and sc
   if (!shopOrder) throw fail(say({ en: 'The previous check failed, so there is no order from the shop to follow.', uk: 'Попередня перевірка не пройшла, тож немає замовлення з магазину, за яким можна стежити.' }));
   const sent = `POST /orders ${JSON.stringify({ orderId: shopOrder, cents: 1250, currency: 'EUR' })}`;
   if (!(await logLine('billing', 0, new RegExp(`billed order ${escape(shopOrder)}: amount 12\\.5\\b`)))) {
-    throw fail(say({ en: `billing should log "billed order ${shopOrder}: amount 12.5".`, uk: `billing має записати в лог "billed order ${shopOrder}: amount 12.5".` }), { sent, received: (await serviceLog('billing')).trim().split('\n').slice(-5).join('\n') });
+    throw fail(say({ en: `billing should log "billed order ${shopOrder}: amount 12.5".`, uk: `billing має записати в журнал "billed order ${shopOrder}: amount 12.5".` }), { sent, received: (await serviceLog('billing')).trim().split('\n').slice(-5).join('\n') });
   }
   if (!(await logLine('loyalty', 0, new RegExp(`order ${escape(shopOrder)} earned 12 points \\(1250 EUR\\)`)))) {
-    throw fail(say({ en: `loyalty should log "order ${shopOrder} earned 12 points (1250 EUR)".`, uk: `loyalty має записати в лог "order ${shopOrder} earned 12 points (1250 EUR)".` }), { sent, received: (await serviceLog('loyalty')).trim().split('\n').slice(-5).join('\n') });
+    throw fail(say({ en: `loyalty should log "order ${shopOrder} earned 12 points (1250 EUR)".`, uk: `loyalty має записати в журнал "order ${shopOrder} earned 12 points (1250 EUR)".` }), { sent, received: (await serviceLog('loyalty')).trim().split('\n').slice(-5).join('\n') });
   }
 });
