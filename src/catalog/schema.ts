@@ -19,6 +19,8 @@ const envVar = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('port') }),
   z.strictObject({ kind: z.literal('unique'), prefix: id }),
   z.strictObject({ kind: z.literal('broker'), broker: brokerName }),
+  // A port of its own where the runner's fault proxy listens, forwarding Nest TCP traffic to the port in `target`.
+  z.strictObject({ kind: z.literal('proxy'), target: z.string() }),
 ]);
 export type EnvVarSpec = z.infer<typeof envVar>;
 
@@ -77,6 +79,9 @@ export const exerciseSchema = z
     diagnoses: z.array(diagnosis).default([]),
   })
   .superRefine((ex, ctx) => {
+    for (const [name, spec] of Object.entries(ex.env)) {
+      if (spec.kind === 'proxy' && ex.env[spec.target]?.kind !== 'port') ctx.addIssue({ code: 'custom', path: ['env', name, 'target'], message: `${spec.target} is not declared as a port in env` });
+    }
     ex.services.forEach((s, i) => {
       if ('port' in s.ready && ex.env[s.ready.port]?.kind !== 'port') {
         ctx.addIssue({ code: 'custom', path: ['services', i, 'ready', 'port'], message: `${s.ready.port} is not declared as a port in env` });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { t } from '../i18n/messages';
 import { allocateEnv, assertBrokersReachable } from '../grading/run-check';
+import { FaultProxies } from '../runner/fault-proxy';
 import { onInterrupt } from '../runner/process-registry';
 import { ServiceStartError, ServiceSupervisor, type LogLine } from '../runner/service-supervisor';
 import { colorEnabled } from '../ui/style';
@@ -25,6 +26,8 @@ export function registerRun(program: Command, ctx: CommandContext, result: Comma
       workspace.ensure();
       await assertBrokersReachable(exercise, workspace);
       const env = await allocateEnv(exercise, workspace);
+      // An exercise's fault proxies forward untouched here: the services must still reach each other.
+      const proxies = await FaultProxies.start(exercise.manifest.env, env);
       const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig: path.join(workspace.root, 'tsconfig.json'), env, services: exercise.manifest.services, readyTimeoutMs: 30_000, color: colorEnabled() });
       const width = Math.max(...exercise.manifest.services.map((s) => s.name.length));
       supervisor.on('log', (line: LogLine) => {
@@ -34,6 +37,7 @@ export function registerRun(program: Command, ctx: CommandContext, result: Comma
       const stopped = new Promise<void>((resolve) => {
         onInterrupt(async () => {
           await supervisor.stopAll();
+          await proxies.close();
           // The queues this run's unique names declared go, as after a check.
           await removeBrokerResources(exercise, env);
           ctx.out(t('run.stopped', { id: exercise.id }));

@@ -5,6 +5,7 @@ import { UserError } from '../errors';
 import { language, t } from '../i18n/messages';
 import { brokerInstall, brokerLabels, redactUrl, probeBroker } from '../runner/broker-probe';
 import { startControlServer } from '../runner/control-server';
+import { FaultProxies } from '../runner/fault-proxy';
 import { removeBrokerResources } from '../runner/broker-cleanup';
 import { freePort } from '../runner/ports';
 import { ServiceStartError, ServiceSupervisor, type StartFailure } from '../runner/service-supervisor';
@@ -32,7 +33,7 @@ export async function allocateEnv(exercise: Exercise, workspace: Workspace): Pro
   const env: Record<string, string> = {};
   const runId = randomBytes(4).toString('hex');
   for (const [name, spec] of Object.entries(exercise.manifest.env)) {
-    if (spec.kind === 'port') env[name] = String(await freePort());
+    if (spec.kind === 'port' || spec.kind === 'proxy') env[name] = String(await freePort());
     else if (spec.kind === 'unique') env[name] = `${spec.prefix}-${runId}`;
     else env[name] = workspace.brokerUrl(spec.broker);
   }
@@ -91,7 +92,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig, env: exerciseEnv, services: exercise.manifest.services, readyTimeoutMs, ...sandbox });
   let announceReady: (ready: boolean) => void = () => undefined;
   const ready = new Promise<boolean>((resolve) => (announceReady = resolve));
-  const control = await startControlServer(supervisor, ready);
+  const proxies = await FaultProxies.start(exercise.manifest.env, exerciseEnv);
+  const control = await startControlServer(supervisor, ready, proxies);
   const typeCheck = new TypeCheck({ exerciseDir, tsconfig, cacheDir });
   const typeChecked = timed('type check', typeCheck.result);
   typeChecked.catch(() => undefined);
@@ -158,6 +160,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const teardownFrom = Date.now();
     await supervisor.stopAll();
     await control.close();
+    await proxies.close();
     // The suite's own afterAll may never have run (a service that never started, a timeout).
     await removeBrokerResources(exercise, exerciseEnv);
     if (timedOut || options.signal?.aborted) {

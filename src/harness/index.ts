@@ -267,3 +267,5 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false> 
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 50));
   }
 }
+
+export * from './faults';

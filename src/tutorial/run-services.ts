@@ -5,6 +5,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Exercise } from '../catalog/catalog';
 import { allocateEnv, assertBrokersReachable } from '../grading/run-check';
 import { t } from '../i18n/messages';
+import { FaultProxies } from '../runner/fault-proxy';
 import { ServiceStartError, ServiceSupervisor, type LogLine } from '../runner/service-supervisor';
 import { listenForKeys } from '../ui/keys';
 import type { Workspace } from '../workspace/workspace';
@@ -19,6 +20,8 @@ export async function runServicesUntilQuit(options: { workspace: Workspace; exer
   const { workspace, exercise, style: s, out } = options;
   await assertBrokersReachable(exercise, workspace);
   const env = await allocateEnv(exercise, workspace);
+  // An exercise's fault proxies forward untouched here: the services must still reach each other.
+  const proxies = await FaultProxies.start(exercise.manifest.env, env);
   const services = exercise.manifest.services;
   const supervisor = new ServiceSupervisor({
     exerciseDir: workspace.exerciseDir(exercise.id),
@@ -56,6 +59,7 @@ export async function runServicesUntilQuit(options: { workspace: Workspace; exer
   );
   await quit;
   await supervisor.stopAll();
+  await proxies.close();
   await removeBrokerResources(exercise, env);
   out(t('run.stopped', { id: exercise.id }));
 }
