@@ -1,0 +1,28 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { Charge } from '../payments-contract';
+
+export const REDIS = 'REDIS';
+
+/**
+ * The money side of the service, kept in Redis under PAYMENTS_KEY_PREFIX: the balance, and the
+ * ledger, a list with one entry per charge.
+ */
+@Injectable()
+export class Ledger {
+  private readonly logger = new Logger(Ledger.name);
+  private readonly prefix = process.env.PAYMENTS_KEY_PREFIX ?? 'payments';
+
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async charge(paymentId: string, amount: number): Promise<Charge> {
+    const charge: Charge = { paymentId, amount, chargedAt: new Date().toISOString() };
+    await this.redis
+      .multi()
+      .incrby(`${this.prefix}:balance`, amount)
+      .rpush(`${this.prefix}:ledger`, JSON.stringify(charge))
+      .exec();
+    this.logger.log(`${paymentId}: charged ${amount}`);
+    return charge;
+  }
+}

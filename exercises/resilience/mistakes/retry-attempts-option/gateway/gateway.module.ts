@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import { BACKOFF_MS, MAX_RETRIES } from './call-policy';
+import { PaymentsController } from './payments.controller';
+
+@Module({
+  imports: [
+    ClientsModule.register([
+      {
+        name: 'PAYMENTS',
+        transport: Transport.TCP,
+        // PAYMENTS_PROXY forwards to the payments service. During a check the runner makes it slow,
+        // failing or duplicating on purpose; under `learn-nest-micro run` it forwards untouched.
+        options: { host: '127.0.0.1', port: Number(process.env.PAYMENTS_PROXY), retryAttempts: MAX_RETRIES, retryDelay: BACKOFF_MS },
+      },
+    ]),
+  ],
+  controllers: [PaymentsController],
+})
+export class GatewayModule {}
