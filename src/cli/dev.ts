@@ -5,6 +5,12 @@ import { renderPretty } from '../grading/reporters/pretty';
 import { t } from '../i18n/messages';
 import { verifyCaseLabel, verifyExercise, type VerifyOutcome } from '../dev/verify';
 import type { CommandContext } from './context';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { mutateExercise, score, type MutantOutcome, type MutationReport } from '../dev/mutate/mutate';
+import { OPERATORS } from '../dev/mutate/operators';
+import { progressBar } from '../ui/progress-bar';
+import { UserError } from '../errors';
 import type { CommandResult } from './main';
 
 export function registerDev(program: Command, ctx: CommandContext, result: CommandResult): void {
@@ -42,4 +48,82 @@ export function registerDev(program: Command, ctx: CommandContext, result: Comma
       else ctx.out(t('verify.summary', { passed: all.length - failed, failed }));
       result.exitCode = failed ? ExitCode.fail : ExitCode.pass;
     });
+
+  dev
+    .command('mutate [id]')
+    .description(t('help.dev.mutate'))
+    .option('--json', t('help.dev.mutate.json'))
+    .option('--jobs <n>', t('help.dev.mutate.jobs'), '2')
+    .option('--only <operators>', t('help.dev.mutate.only'))
+    .option('--report <file>', t('help.dev.mutate.report'))
+    .addHelpText('after', () => `\n${t('help.dev.mutate.operators')}\n${OPERATORS.map((o) => `  ${o.id.padEnd(20)} ${o.nestAware ? '[Nest] ' : ''}${o.summary}`).join('\n')}\n${t('help.dev.mutate.after')}`)
+    .action(async (id: string | undefined, opts: { json?: boolean; jobs: string; only?: string; report?: string }) => {
+      const only = opts.only?.split(',').map((x) => x.trim()).filter(Boolean);
+      const unknown = only?.filter((o) => !OPERATORS.some((op) => op.id === o)) ?? [];
+      if (unknown.length > 0) throw new UserError(t('mutate.unknownOperator', { operators: unknown.join(', '), known: OPERATORS.map((o) => o.id).join(', ') }));
+      const jobs = Number(opts.jobs);
+      if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16) throw new UserError(t('mutate.badJobs', { jobs: opts.jobs }));
+      const catalog = ctx.catalog;
+      catalog.validateAll();
+      const exercises = id ? [catalog.exercise(id)] : catalog.exercises;
+      const s = ctx.style;
+      const started = Date.now();
+      const reports: MutationReport[] = [];
+      const bar = process.stderr.isTTY && !opts.json;
+      for (const exercise of exercises) {
+        const report = await mutateExercise(exercise, {
+          only,
+          jobs,
+          onMutant: (o, done, total) => {
+            if (bar) process.stderr.write(`\r${exercise.id} ${progressBar(done, total, s, 24)} ${done}/${total} `);
+          },
+        });
+        if (bar) process.stderr.write('\r\u001b[K');
+        reports.push(report);
+        if (opts.json) continue;
+        ctx.out(s.bold(`${exercise.id}: ${t('mutate.summary', { killed: report.killed, total: report.killed + report.survived, equivalent: report.equivalent, typeErrors: report.typeErrors, score: score(report) })}`));
+        for (const o of report.outcomes) ctx.out(outcomeLine(o, s));
+        for (const o of report.outcomes.filter((x) => x.status === 'survived')) ctx.out(s.dim(`\n  ${o.file}:${o.line} ${o.operator}\n${o.diff.replace(/^/gm, '    ')}`));
+        ctx.out();
+      }
+      const totals = { killed: sum(reports, 'killed'), survived: sum(reports, 'survived'), equivalent: sum(reports, 'equivalent'), typeErrors: sum(reports, 'typeErrors'), checks: sum(reports, 'checks') };
+      const seconds = Math.round((Date.now() - started) / 1000);
+      if (opts.report) {
+        mkdirSync(path.dirname(path.resolve(opts.report)), { recursive: true });
+        writeFileSync(opts.report, markdownReport(reports, totals, seconds));
+      }
+      if (opts.json) ctx.out(JSON.stringify({ exercises: reports, ...totals, seconds }, null, 2));
+      else ctx.out(t('mutate.total', { killed: totals.killed, total: totals.killed + totals.survived, equivalent: totals.equivalent, typeErrors: totals.typeErrors, checks: totals.checks, seconds }));
+      result.exitCode = totals.survived > 0 ? ExitCode.fail : ExitCode.pass;
+    });
+}
+
+function sum(reports: MutationReport[], key: 'killed' | 'survived' | 'equivalent' | 'typeErrors' | 'checks'): number {
+  return reports.reduce((total, r) => total + r[key], 0);
+}
+
+function outcomeLine(o: MutantOutcome, s: CommandContext['style']): string {
+  const mark = { killed: s.green('✓ killed    '), timeout: s.green('✓ timeout   '), survived: s.red('✗ survived  '), equivalent: s.dim('= equivalent'), 'type-error': s.dim('· type error') }[o.status];
+  const why = o.status === 'killed' ? s.dim(` → ${o.failure ?? ''}${o.mistake ? ` [${o.mistake}]` : ''}`) : o.status === 'equivalent' ? s.dim(` (${o.reason})`) : '';
+  return `  ${mark} ${o.operator.padEnd(19)} ${`${o.file}:${o.line}`.padEnd(36)} ${o.description}${why}`;
+}
+
+function markdownReport(reports: MutationReport[], totals: { killed: number; survived: number; equivalent: number; typeErrors: number; checks: number }, seconds: number): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = [
+    '# Mutation report',
+    '',
+    `Written by \`npm run mutation\` (\`learn-nest-micro dev mutate\`) on ${new Date().toISOString().slice(0, 10)}: ${totals.checks} checks in ${seconds} s.`,
+    '',
+    '| exercise | killed | survived | equivalent | type errors | score |',
+    '|---|---|---|---|---|---|',
+    ...reports.map((r) => `| ${r.exercise} | ${r.killed} | ${r.survived} | ${r.equivalent} | ${r.typeErrors} | ${score(r)} |`),
+    `| **all** | ${totals.killed} | ${totals.survived} | ${totals.equivalent} | ${totals.typeErrors} | ${score(totals)} |`,
+  ];
+  for (const r of reports) {
+    const survivors = r.outcomes.filter((o) => o.status === 'survived');
+    if (survivors.length === 0) continue;
+    lines.push('', `## ${r.exercise}: survivors`, '', '| operator | where | change |', '|---|---|---|', ...survivors.map((o) => `| ${o.operator} | ${o.file}:${o.line} | ${cell(o.description)} |`));
+  }
+  return lines.join('\n') + '\n';
 }

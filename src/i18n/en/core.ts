@@ -96,6 +96,10 @@ export const core = {
   'start.workspace': 'Workspace: {dir}',
   'start.begin': 'Begin with: `{cli} lesson {id}`, then `{cli} scaffold {id}`.',
 
+  'mutate.summary': 'mutation score {killed}/{total} ({equivalent} equivalent) · {score} · {typeErrors, plural, one {# mutant} other {# mutants}} rejected by TypeScript',
+  'mutate.total': 'All: mutation score {killed}/{total} ({equivalent} equivalent), {typeErrors} rejected by TypeScript; {checks, plural, one {# check} other {# checks}} in {seconds} s',
+  'mutate.unknownOperator': 'Unknown operator: {operators}. The operators are: {known}',
+  'mutate.badJobs': '--jobs must be a whole number from 1 to 16, not "{jobs}"',
   'verify.snippets': "the lesson's TypeScript snippets compile",
   'verify.overlap': "the lesson does not hand over the solution's lines",
   'verify.overlapGot': '{shared} of the solution’s {total} non-trivial lines are in the lesson',

@@ -98,6 +98,10 @@ export const core: Record<keyof typeof en, string> = {
   'start.workspace': 'Робоча тека: {dir}',
   'start.begin': 'Почніть з `{cli} lesson {id}`, потім виконайте `{cli} scaffold {id}`.',
 
+  'mutate.summary': 'мутаційна оцінка {killed}/{total} (еквівалентних: {equivalent}) · {score} · TypeScript відхилив {typeErrors, plural, one {# мутанта} few {# мутанти} many {# мутантів} other {# мутанта}}',
+  'mutate.total': 'Усього: мутаційна оцінка {killed}/{total} (еквівалентних: {equivalent}), TypeScript відхилив {typeErrors}; {checks, plural, one {# перевірка} few {# перевірки} many {# перевірок} other {# перевірки}} за {seconds} с',
+  'mutate.unknownOperator': 'Невідомий оператор: {operators}. Оператори: {known}',
+  'mutate.badJobs': '--jobs має бути цілим числом від 1 до 16, а не «{jobs}»',
   'verify.snippets': 'фрагменти TypeScript в уроці компілюються',
   'verify.overlap': 'урок не видає рядків розвʼязку',
   'verify.overlapGot': 'в уроці є {shared} з {total, plural, one {# змістовного рядка} few {# змістовних рядків} many {# змістовних рядків} other {# змістовного рядка}} розвʼязку',
