@@ -50,6 +50,8 @@ export const teacher = {
   'gradebook.failingCheck': 'failing check',
   'gradebook.students': 'students',
   'gradebook.rate': 'rate',
+  'gradebook.html.chartTitle': 'The checks that failed most (students)',
+  'gradebook.html.firstFailures': 'First failure of each exercise not passed, per student',
   'gradebook.noFailures': 'No check failed.',
 
   'sandbox.platform': "No sandbox can be made on {platform}: the grading sandbox uses bubblewrap, which runs on Linux only.",
@@ -63,5 +65,6 @@ export const teacher = {
   'integrity.packed': "A file of the grading material differs from the one packed with learn-nest-micro {version}: {file}. Grading stopped: reinstall the tool before grading.",
   'integrity.changedDuring': "A file of the grading material changed while {workspace} was graded: {file}. Grading stopped; no gradebook was written.",
   'report.selfReported': "self-reported: the status and points come from the workspace's progress file, which its owner can edit; a teacher re-runs the checks with `grade`",
+  'report.fromJunit': "scored by the JUnit files the checks wrote in {dir}, not by the progress file",
   'gradebook.noSandbox': "Graded without a sandbox (--trust-students): the student code could read and change grading material and results.",
 } as const;

@@ -52,6 +52,8 @@ export const teacher: Record<keyof typeof en, string> = {
   'gradebook.failingCheck': 'непройдена перевірка',
   'gradebook.students': 'студенти',
   'gradebook.rate': 'частка',
+  'gradebook.html.chartTitle': 'Перевірки, що провалювалися найчастіше (студентів)',
+  'gradebook.html.firstFailures': 'Перша невдача кожної непройденої вправи, за студентами',
   'gradebook.noFailures': 'Жодна перевірка не провалилася.',
 
   'sandbox.platform': "На {platform} пісочницю не створити: пісочниця оцінювання використовує bubblewrap, а він працює лише в Linux.",
@@ -65,5 +67,6 @@ export const teacher: Record<keyof typeof en, string> = {
   'integrity.packed': "Файл матеріалів оцінювання відрізняється від запакованого з learn-nest-micro {version}: {file}. Оцінювання зупинено: перевстановіть інструмент, перш ніж оцінювати.",
   'integrity.changedDuring': "Файл матеріалів оцінювання змінився, поки оцінювали {workspace}: {file}. Оцінювання зупинено; журнал оцінок не записано.",
   'report.selfReported': "за словами студента: стан і бали взято з файлу поступу робочої теки, який її власник може змінити; викладач перезапускає перевірки командою `grade`",
+  'report.fromJunit': "оцінено за файлами JUnit, які перевірки записали в {dir}, а не за файлом поступу",
   'gradebook.noSandbox': "Оцінено без пісочниці (--trust-students): код студентів міг читати й змінювати матеріали оцінювання та результати.",
 };

@@ -1,0 +1,90 @@
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { studentGrade, type ExerciseGrade, type Gradebook } from '../../src/teacher/gradebook';
+import { renderGradebookHtml } from '../../src/teacher/gradebook-reporters/html';
+import { tempDir } from '../support/cli';
+
+const grade = (exercise: string, maxPoints: number, status: ExerciseGrade['status'], failedChecks: string[] = [], message = '', submitted = true): ExerciseGrade => ({
+  exercise,
+  maxPoints,
+  status,
+  points: status === 'pass' ? maxPoints : 0,
+  failedChecks,
+  message,
+  submitted,
+});
+
+// A hostile folder name: if the page ever treated it as markup, the image's handler would run.
+const hostile = '/class/<img src=x onerror="window.pwned=1">';
+
+const book: Gradebook = {
+  title: 'Week 1',
+  version: '1.2.3',
+  exercises: [
+    { id: 'tcp-basics', points: 10 },
+    { id: 'send-vs-emit', points: 5 },
+  ],
+  students: [
+    studentGrade('/class/bob', [grade('tcp-basics', 10, 'fail', ['the math service answers { cmd: "sum" }'], 'the math service answers { cmd: "sum" }: There is no matching message handler'), grade('send-vs-emit', 5, 'pass')]),
+    studentGrade('/class/ada', [grade('tcp-basics', 10, 'pass'), grade('send-vs-emit', 5, 'pass')]),
+    studentGrade(hostile, [grade('tcp-basics', 10, 'fail', ['the math service answers { cmd: "sum" }', 'TypeScript compiles'], 'TypeScript compiles: TS2345 <script>alert(1)</script>'), grade('send-vs-emit', 5, 'fail', [], 'not submitted', false)]),
+  ],
+};
+
+let browser: Browser;
+beforeAll(async () => {
+  // Debian's chromium (.ci/run installs it); the flags the machine needs without a network.
+  const executablePath = '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error('chromium is needed for the HTML report test: apt-get install chromium');
+  browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+}, 60_000);
+afterAll(async () => browser?.close());
+
+test('the class report page: self-contained, sorts by a clicked column, charts the failing checks, shows a student\'s first failure, and never runs a name as markup', async () => {
+  const dir = tempDir('lnm-html-report-');
+  const file = path.join(dir, 'class.html');
+  writeFileSync(file, renderGradebookHtml(book, '/class'));
+  const page = await browser.newPage();
+  // Nothing may come from the network: every request other than the file itself fails the test.
+  const requests: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file://')) requests.push(r.url());
+  });
+  await page.goto(`file://${file}`);
+
+  const names = () => page.$$eval('#points tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
+  expect(await names()).toEqual(['bob', 'ada', '<img src=x onerror="window.pwned=1">']);
+  // Click the points column: ascending, then again descending.
+  await page.click('#points thead th:last-child button');
+  expect(await names()).toEqual(['<img src=x onerror="window.pwned=1">', 'bob', 'ada']);
+  await page.click('#points thead th:last-child button');
+  expect(await names()).toEqual(['ada', 'bob', '<img src=x onerror="window.pwned=1">']);
+  expect(await page.getAttribute('#points thead th:last-child', 'aria-sort')).toBe('descending');
+  // And by name.
+  await page.click('#points thead th:first-child button');
+  expect(await names()).toEqual(['<img src=x onerror="window.pwned=1">', 'ada', 'bob']);
+
+  // The chart: the check two students failed is the longest bar, first.
+  const bars = await page.$$eval('#failing-chart .bar', (gs) => gs.map((g) => ({ label: g.querySelector('title')?.textContent, width: Number(g.querySelector('rect')?.getAttribute('width')) })));
+  expect(bars[0].label).toBe('tcp-basics: the math service answers { cmd: "sum" }: 2');
+  expect(bars[0].width).toBeGreaterThan(bars[1].width);
+
+  // A student's first failure, shown when their entry is opened.
+  const bob = page.locator('details.student', { hasText: 'bob' });
+  expect(await bob.locator('pre.failure').isVisible()).toBe(false);
+  await bob.locator('summary').click();
+  expect(await bob.locator('pre.failure').textContent()).toContain('There is no matching message handler');
+
+  // Hostile text stayed text.
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  expect(await page.locator('img').count()).toBe(0);
+  expect(await page.locator('script').count()).toBe(1);
+  expect(requests).toEqual([]);
+
+  const shot = path.join(dir, 'class.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  expect(statSync(shot).size).toBeGreaterThan(10_000);
+  console.log(`class report screenshot: ${shot}`);
+}, 120_000);
