@@ -1,10 +1,12 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Catalog } from '../catalog/catalog';
 import type { Progress } from '../workspace/progress-store';
 import type { Workspace } from '../workspace/workspace';
 import { dueInstant, sumPoints } from './assignment-schema';
 import type { LoadedAssignment } from './assignment';
 import { filesDigest } from './files-digest';
+import { t } from '../i18n/messages';
 
 /** pass, fail, error: the last check's verdict. not-checked: the folder exists, never checked. */
 export type ReportStatus = 'pass' | 'fail' | 'error' | 'not-checked' | 'not-started';
@@ -29,6 +31,9 @@ export interface ExerciseReport {
 export interface StudentReport {
   tool: 'learn-nest-micro';
   version: string;
+  /** Status and points are what the progress file says, which its owner can edit: never a grade. */
+  results: 'self-reported' | 'junit';
+  note: string;
   generatedAt: string;
   workspace: string;
   assignment: { file: string; title: string | null; due: string | null } | null;
@@ -40,9 +45,11 @@ export interface StudentReport {
 /**
  * A student's results, for handing in: the assigned exercises (or, without an assignment, every
  * exercise the workspace holds, a point each), scored by their last check as the progress file
- * records it, with a digest of the files so the teacher can match a result to code.
+ * records it, with a digest of the files so the teacher can match a result to code. The progress
+ * file is the student's to edit, so the report says its results are self-reported; `grade` re-runs
+ * the checks for results a teacher can rely on.
  */
-export function buildStudentReport(options: { workspace: Workspace; progress: Progress; catalog: Catalog; assignment?: LoadedAssignment; version: string; now?: Date }): StudentReport {
+export function buildStudentReport(options: { workspace: Workspace; progress: Progress; catalog: Catalog; assignment?: LoadedAssignment; version: string; now?: Date; junitDir?: string }): StudentReport {
   const { workspace, progress, catalog, assignment } = options;
   const a = assignment?.assignment;
   const wanted = a
@@ -53,7 +60,7 @@ export function buildStudentReport(options: { workspace: Workspace; progress: Pr
     const p = progress.exercises[id];
     const dir = workspace.exerciseDir(id);
     const present = hasFiles(dir);
-    const status: ReportStatus = !present ? 'not-started' : (p?.lastStatus ?? 'not-checked');
+    const status: ReportStatus = !present ? 'not-started' : options.junitDir ? junitVerdict(path.join(options.junitDir, `${id}.xml`), id) : (p?.lastStatus ?? 'not-checked');
     const digest = present ? filesDigest(dir) : undefined;
     return {
       exercise: id,
@@ -73,6 +80,8 @@ export function buildStudentReport(options: { workspace: Workspace; progress: Pr
   return {
     tool: 'learn-nest-micro',
     version: options.version,
+    results: options.junitDir ? 'junit' : 'self-reported',
+    note: options.junitDir ? t('report.fromJunit', { dir: options.junitDir }) : t('report.selfReported'),
     generatedAt: (options.now ?? new Date()).toISOString(),
     workspace: workspace.root,
     assignment: assignment ? { file: assignment.file, title: a?.title ?? null, due: a?.due ?? null } : null,
@@ -84,4 +93,23 @@ export function buildStudentReport(options: { workspace: Workspace; progress: Pr
 
 function hasFiles(dir: string): boolean {
   return existsSync(dir) && readdirSync(dir).length > 0;
+}
+
+/**
+ * An exercise's verdict from the JUnit file its check wrote (`check --reporter junit`): a pass when its
+ * test suite has run tests and no failure; not-checked when there is no such file or suite.
+ */
+function junitVerdict(file: string, id: string): ReportStatus {
+  let xml: string;
+  try {
+    xml = readFileSync(file, 'utf8');
+  } catch {
+    return 'not-checked';
+  }
+  const suites = [...xml.matchAll(/<testsuite\s([^>]*)>/g)].map((m) => Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((a) => [a[1], a[2]])));
+  const suite = suites.find((s) => s.name === id);
+  if (!suite || suites.length !== 1) return 'not-checked';
+  const tests = Number(suite.tests);
+  const ran = tests - Number(suite.skipped ?? 0);
+  return Number(suite.failures) === 0 && Number(suite.errors ?? 0) === 0 && ran > 0 ? 'pass' : 'fail';
 }
