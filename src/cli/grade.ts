@@ -10,6 +10,7 @@ import { renderGradebookCsv } from '../teacher/gradebook-reporters/csv';
 import { renderGradebookJson } from '../teacher/gradebook-reporters/json';
 import { renderGradebookJunit } from '../teacher/gradebook-reporters/junit';
 import { renderGradebookMarkdown } from '../teacher/gradebook-reporters/markdown';
+import { renderGradebookHtml } from '../teacher/gradebook-reporters/html';
 import { assertWritableFile, writeFileAtomic } from '../workspace/atomic-write';
 import { parseTimeout } from './check';
 import type { CommandContext } from './context';
@@ -18,11 +19,11 @@ import { version } from './version';
 import { sandboxProblem } from '../sandbox/check-sandbox';
 import { baselineMaterial } from '../sandbox/integrity';
 
-const renderers = { csv: renderGradebookCsv, json: renderGradebookJson, junit: renderGradebookJunit, md: renderGradebookMarkdown } as const;
+const renderers = { csv: renderGradebookCsv, json: renderGradebookJson, junit: renderGradebookJunit, md: renderGradebookMarkdown, html: renderGradebookHtml } as const;
 type Format = keyof typeof renderers;
 
 function parseFormat(format: string | undefined, out: string | undefined): Format {
-  if (format === undefined) return ({ '.csv': 'csv', '.md': 'md', '.xml': 'junit' } as Record<string, Format>)[path.extname(out ?? '').toLowerCase()] ?? 'json';
+  if (format === undefined) return ({ '.csv': 'csv', '.md': 'md', '.xml': 'junit', '.html': 'html', '.htm': 'html' } as Record<string, Format>)[path.extname(out ?? '').toLowerCase()] ?? 'json';
   if (format in renderers) return format as Format;
   throw new UserError(t('grade.badFormat', { format }));
 }
