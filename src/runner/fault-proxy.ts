@@ -150,8 +150,9 @@ export class FaultProxy {
     const pending = new Map<string, Pending>();
     const fromCaller = new FrameDecoder();
     const fromService = new FrameDecoder();
-    const toService = (json: string) => {
-      if (!service.destroyed) service.write(encodeFrame(json));
+    // Several frames go out in one write, so that they arrive together (a duplicate lands in the same read).
+    const toService = (...jsons: string[]) => {
+      if (!service.destroyed) service.write(jsons.map(encodeFrame).join(''));
     };
     const toCaller = (json: string) => {
       if (!client.destroyed) client.write(encodeFrame(json));
@@ -189,7 +190,7 @@ export class FaultProxy {
     return message;
   }
 
-  private fromCaller(frame: string, pending: Map<string, Pending>, toService: (json: string) => void, toCaller: (json: string) => void): void {
+  private fromCaller(frame: string, pending: Map<string, Pending>, toService: (...jsons: string[]) => void, toCaller: (json: string) => void): void {
     const packet = parse(frame);
     if (!packet) return toService(frame);
     const message = this.record(packet);
@@ -209,15 +210,13 @@ export class FaultProxy {
       return toCaller(JSON.stringify({ id: packet.id, err: error, isDisposed: true }));
     }
     if (isRequest) pending.set(String(packet.id), { message });
-    toService(frame);
-    if ((faults.duplicateNext ?? 0) > 0) {
-      faults.duplicateNext = (faults.duplicateNext ?? 0) - 1;
-      message.fault = 'duplicated';
-      if (!isRequest) return toService(frame);
-      const copyId = `${String(packet.id)}${DUPLICATE_SUFFIX}`;
-      pending.set(copyId, { message });
-      toService(JSON.stringify({ ...packet, id: copyId }));
-    }
+    if ((faults.duplicateNext ?? 0) === 0) return toService(frame);
+    faults.duplicateNext = (faults.duplicateNext ?? 0) - 1;
+    message.fault = 'duplicated';
+    if (!isRequest) return toService(frame, frame);
+    const copyId = `${String(packet.id)}${DUPLICATE_SUFFIX}`;
+    pending.set(copyId, { message });
+    toService(frame, JSON.stringify({ ...packet, id: copyId }));
   }
 
   private fromService(frame: string, pending: Map<string, Pending>, toCaller: (json: string) => void): void {
