@@ -17,11 +17,10 @@ export class Ledger {
 
   async charge(paymentId: string, amount: number): Promise<Charge> {
     const charge: Charge = { paymentId, amount, chargedAt: new Date().toISOString() };
-    // TODO: the same payment may arrive more than once (a retry after a lost reply, a redelivery),
-    //       even twice at the same moment. Charge it once: before touching the balance, record
-    //       the payment id under a key of its own that starts with this.prefix, in one atomic step
-    //       that tells you whether the key was already there. A repeat changes nothing and is answered
-    //       with the charge stored the first time. The record must outlive a restart of this service.
+    // TODO: the same payment may arrive more than once: a retry after a lost reply, a redelivery,
+    //       two copies at the same moment, a copy after this service restarted. Charge it once:
+    //       a repeat changes nothing and is answered with the charge made the first time. Keep what
+    //       you need for that in Redis, under keys that start with this.prefix.
     await this.redis
       .multi()
       .incrby(`${this.prefix}:balance`, amount)
