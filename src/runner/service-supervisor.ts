@@ -6,7 +6,8 @@ import { requirePackageDir } from '../paths';
 import { portAccepts } from './ports';
 import { t } from '../i18n/messages';
 import { killGroup, registerGroup, unregisterGroup } from './process-registry';
-import { DEFAULT_LIMITS, sandboxed, watchProcessCount, type SandboxLimits } from '../sandbox/bwrap';
+import { DEFAULT_LIMITS, sandboxed, sandboxedNodePid, watchProcessCount, type SandboxLimits } from '../sandbox/bwrap';
+import { killMarked, MARKER_VAR, newMarker } from '../sandbox/contain';
 
 export type StartFailure =
   | { kind: 'crashed'; service: string; code: number | null; signal?: string }
@@ -31,6 +32,8 @@ interface RunningService {
   exit: Promise<{ code: number | null; signal?: string }>;
   exited?: { code: number | null; signal?: string };
   stoppedOnPurpose: boolean;
+  /** In the environment of the service and of whatever it starts: ends its detached descendants too. */
+  marker: string;
 }
 
 const NEST_STARTED = /Nest (microservice|application) successfully started/;
@@ -123,6 +126,7 @@ export class ServiceSupervisor extends EventEmitter {
       LNM_TS_CACHE: this.options.cacheDir ?? path.join(path.dirname(this.options.tsconfig), '.learn-nest-micro', 'cache', 'js'),
       LNM_TSCONFIG: this.options.tsconfig,
       LNM_PARENT_PID: String(process.pid),
+      [MARKER_VAR]: newMarker(),
       ...(this.options.color ? { FORCE_COLOR: '1' } : { NO_COLOR: '1', FORCE_COLOR: '0' }),
     };
     const box = this.options.sandbox;
@@ -152,6 +156,7 @@ export class ServiceSupervisor extends EventEmitter {
       process: child,
       pid,
       stoppedOnPurpose: false,
+      marker: env[MARKER_VAR],
       exit: child.then((r) => {
         stopWatch();
         unregisterGroup(pid);
@@ -238,7 +243,9 @@ export class ServiceSupervisor extends EventEmitter {
 
   pid(name: string): number | undefined {
     const s = this.running.get(name);
-    return s && !s.exited ? s.pid : undefined;
+    if (!s || s.exited) return undefined;
+    // In a sandbox, the node process inside it (what a signal must reach), not bwrap.
+    return this.options.sandbox ? (sandboxedNodePid(s.pid) ?? s.pid) : s.pid;
   }
 
   exitInfo(name: string): { code: number | null; signal?: string; onPurpose: boolean } | undefined {
@@ -249,12 +256,15 @@ export class ServiceSupervisor extends EventEmitter {
   /** Kills the service's whole process group and waits until it is gone. */
   async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const s = this.running.get(name);
-    if (!s || s.exited) return;
+    if (!s) return;
+    // Detached descendants (a session of their own) are not in the group: they carry its marker.
+    if (s.exited) return void killMarked(s.marker);
     s.stoppedOnPurpose = true;
     killGroup(s.pid, signal);
     const forced = setTimeout(() => killGroup(s.pid, 'SIGKILL'), 3000);
     await s.exit;
     clearTimeout(forced);
+    killMarked(s.marker);
   }
 
   async restart(name: string): Promise<void> {

@@ -189,3 +189,29 @@ export function watchProcessCount(pid: number, limit: number, onExceeded: (count
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * The host pid of the service's node process inside a sandbox started as `outer` (bwrap → its init →
+ * node): what signals from the hidden suite (SIGSTOP, SIGKILL of one service) must reach.
+ */
+export function sandboxedNodePid(outer: number): number | undefined {
+  const queue = [outer];
+  const node = realpathSync(process.execPath);
+  while (queue.length > 0) {
+    const p = queue.shift()!;
+    try {
+      if (p !== outer && realpathSync(`/proc/${p}/exe`) === node) return p;
+    } catch {
+      // Gone or unreadable: look further down.
+    }
+    try {
+      for (const task of readdirSync(`/proc/${p}/task`)) {
+        const children = readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').trim();
+        if (children) queue.push(...children.split(/\s+/).map(Number));
+      }
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return undefined;
+}
