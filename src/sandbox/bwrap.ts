@@ -67,12 +67,24 @@ export function probeSandbox(): SandboxProbe {
   return (probed = { ok: true, bwrap });
 }
 
+const sizeSupport = new Map<string, boolean>();
+function supportsSize(bwrap: string): boolean {
+  let known = sizeSupport.get(bwrap);
+  if (known === undefined) {
+    const m = /(\d+)\.(\d+)/.exec(spawnSync(bwrap, ['--version'], { encoding: 'utf8' }).stdout ?? '');
+    known = Boolean(m && (Number(m[1]) > 0 || Number(m[2]) >= 8));
+    sizeSupport.set(bwrap, known);
+  }
+  return known;
+}
+
 /** The command line that runs `command args` inside the sandbox. */
 export function sandboxed(bwrap: string, command: string, args: string[], spec: SandboxSpec): { command: string; args: string[] } {
   const limits = spec.limits ?? DEFAULT_LIMITS;
   const a: string[] = ['--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--hostname', 'sandbox', '--die-with-parent', '--new-session', '--cap-drop', 'ALL'];
   // First: binds below /tmp (the student's copy) are made after it, not hidden by it.
-  a.push('--proc', '/proc', '--dev', '/dev', '--size', String(limits.tmpBytes), '--tmpfs', '/tmp');
+  // --size came with bubblewrap 0.8 (Ubuntu 22.04 has 0.6): older ones get an unbounded private /tmp.
+  a.push('--proc', '/proc', '--dev', '/dev', ...(supportsSize(bwrap) ? ['--size', String(limits.tmpBytes)] : []), '--tmpfs', '/tmp');
   const bound = new Set<string>();
   const roBind = (p: string) => {
     if (!existsSync(p) || bound.has(p)) return;
