@@ -147,7 +147,7 @@ test(say({ en: 'a transient failure (UNAVAILABLE) is retried, with a growing del
   await sleep(100);
   const attempts = await attemptsFor('pay-retried');
   const between = gaps(attempts);
-  const sent = say({ en: `${JSON.stringify(r.sent)}, the first ${MAX_RETRIES} attempts answered ${JSON.stringify(UNAVAILABLE)}`, uk: `${JSON.stringify(r.sent)}, на перші ${MAX_RETRIES} спроби відповідь ${JSON.stringify(UNAVAILABLE)}` });
+  const sent = say({ en: `${String(r.sent)}, the first ${MAX_RETRIES} attempts answered ${JSON.stringify(UNAVAILABLE)}`, uk: `${String(r.sent)}, на перші ${MAX_RETRIES} спроби відповідь ${JSON.stringify(UNAVAILABLE)}` });
   const received = say({ en: `${r.received} after ${r.ms} ms; ${attempts.length} attempt(s), at ${timeline(attempts)} ms`, uk: `${r.received} через ${r.ms} мс; спроб: ${attempts.length}, на ${timeline(attempts)} мс` });
   const evidence = { sent, received };
   if (attempts.length === 1) {
@@ -180,7 +180,7 @@ test(say({ en: 'each attempt has a deadline: a payments service that does not an
   await sleep(300);
   const attempts = await attemptsFor('pay-slow');
   await clearFaults();
-  const sent = say({ en: `${JSON.stringify(r.sent)}, every answer of the payments service held back ${delayMs} ms`, uk: `${JSON.stringify(r.sent)}, кожну відповідь сервісу платежів затримано на ${delayMs} мс` });
+  const sent = say({ en: `${String(r.sent)}, every answer of the payments service held back ${delayMs} ms`, uk: `${String(r.sent)}, кожну відповідь сервісу платежів затримано на ${delayMs} мс` });
   const received = r.status === 0
     ? say({ en: `no answer within 7 s; ${attempts.length} attempt(s), at ${timeline(attempts)} ms`, uk: `відповіді немає протягом 7 с; спроб: ${attempts.length}, на ${timeline(attempts)} мс` })
     : say({ en: `${r.received} after ${r.ms} ms; ${attempts.length} attempt(s), at ${timeline(attempts)} ms`, uk: `${r.received} через ${r.ms} мс; спроб: ${attempts.length}, на ${timeline(attempts)} мс` });
@@ -210,7 +210,7 @@ test(say({ en: 'a charge whose reply was lost is retried, and charged once', uk:
   await fault(PROXY, { failNext: 1, afterService: true, error: UNAVAILABLE });
   const r = await pay('pay-lost-reply', 2500);
   const attempts = await attemptsFor('pay-lost-reply');
-  const sent = say({ en: `${JSON.stringify(r.sent)}; the first attempt reached the payments service, but its reply was replaced by ${JSON.stringify(UNAVAILABLE)}`, uk: `${JSON.stringify(r.sent)}; перша спроба дійшла до сервісу платежів, але її відповідь замінено на ${JSON.stringify(UNAVAILABLE)}` });
+  const sent = say({ en: `${String(r.sent)}; the first attempt reached the payments service, but its reply was replaced by ${JSON.stringify(UNAVAILABLE)}`, uk: `${String(r.sent)}; перша спроба дійшла до сервісу платежів, але її відповідь замінено на ${JSON.stringify(UNAVAILABLE)}` });
   const entries = await ledgerEntries('pay-lost-reply');
   const slowEntries = await ledgerEntries('pay-slow');
   const received = say({ en: `${r.received}; ${attempts.length} attempt(s); the ledger holds ${entries} entries for pay-lost-reply (and ${slowEntries} for pay-slow, delivered ${ATTEMPTS} times by the previous test)`, uk: `${r.received}; спроб: ${attempts.length}; у журналі записів для pay-lost-reply: ${entries} (і для pay-slow, доставленого ${ATTEMPTS} рази попереднім тестом: ${slowEntries})` });
@@ -233,7 +233,7 @@ test(say({ en: 'a charge delivered twice at the same moment is charged once', uk
   const r = await pay('pay-twice', 3100);
   await eventually(async () => (await attemptsFor('pay-twice')).some((a) => a.duplicateRepliedAt !== undefined), { timeoutMs: 3000 });
   const entries = await ledgerEntries('pay-twice');
-  const sent = say({ en: `${JSON.stringify(r.sent)}, delivered to the payments service twice, both copies at once`, uk: `${JSON.stringify(r.sent)}, доставлено сервісу платежів двічі, обидві копії одночасно` });
+  const sent = say({ en: `${String(r.sent)}, delivered to the payments service twice, both copies at once`, uk: `${String(r.sent)}, доставлено сервісу платежів двічі, обидві копії одночасно` });
   const received = say({ en: `${r.received}; the ledger holds ${entries} entries for pay-twice`, uk: `${r.received}; у журналі записів для pay-twice: ${entries}` });
   if (entries > 1) throw mistake('check-then-set-race', { sent, received });
   if (r.status !== 201 || entries !== 1) throw fail(say({ en: 'The payment should be charged once and answered with 201.', uk: 'Платіж має бути списаний один раз, а відповідь — 201.' }), { sent, received });
@@ -246,7 +246,7 @@ test(say({ en: 'a charge delivered again after the payments service restarted is
   await start('payments');
   const r = await pay('pay-first', 4200);
   const entries = await ledgerEntries('pay-first');
-  const sent = say({ en: `${JSON.stringify(r.sent)} again, after the payments service was restarted`, uk: `${JSON.stringify(r.sent)} ще раз, після перезапуску сервісу платежів` });
+  const sent = say({ en: `${String(r.sent)} again, after the payments service was restarted`, uk: `${String(r.sent)} ще раз, після перезапуску сервісу платежів` });
   const received = say({ en: `${r.received}; the ledger holds ${entries} entries for pay-first`, uk: `${r.received}; у журналі записів для pay-first: ${entries}` });
   if (entries > 1) throw mistake('dedup-in-memory', { sent, received });
   if (r.status !== 201) throw fail(say({ en: 'A payment asked for again should be answered 201 with the charge made the first time.', uk: 'На повторний запит платежу відповідь має бути 201 зі списанням, зробленим першого разу.' }), { sent, received });
