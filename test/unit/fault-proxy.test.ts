@@ -1,6 +1,7 @@
 import { ClientTCP, ServerTCP } from '@nestjs/microservices';
 import { firstValueFrom, lastValueFrom, of, timeout, toArray, delay as delayEach } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { exerciseSchema } from '../../src/catalog/schema';
 import { clearFaults, fault, proxyLog } from '../../src/harness/faults';
 import { startControlServer } from '../../src/runner/control-server';
 import { encodeFrame, FaultProxies, FaultProxy, FrameDecoder } from '../../src/runner/fault-proxy';
@@ -167,5 +168,16 @@ describe('a hidden suite drives the proxies through the control server', () => {
       await proxies.close();
       delete process.env.LNM_CONTROL_URL;
     }
+  });
+});
+
+describe('exercise.json', () => {
+  const manifest = (env: Record<string, unknown>) => ({ id: 'x', lesson: 'x', title: { en: 'X' }, env, services: [{ name: 'svc', entry: 'svc/main.ts', ready: { port: 'SERVICE_PORT' } }] });
+
+  test('a proxy names the port variable it forwards to', () => {
+    expect(exerciseSchema.safeParse(manifest({ SERVICE_PORT: { kind: 'port' }, SERVICE_PROXY: { kind: 'proxy', target: 'SERVICE_PORT' } })).success).toBe(true);
+    const wrong = exerciseSchema.safeParse(manifest({ SERVICE_PORT: { kind: 'port' }, SERVICE_PROXY: { kind: 'proxy', target: 'SERVICE_PROT' } }));
+    expect(wrong.success).toBe(false);
+    expect(wrong.error?.issues[0]).toMatchObject({ path: ['env', 'SERVICE_PROXY', 'target'], message: 'SERVICE_PROT is not declared as a port in env' });
   });
 });
