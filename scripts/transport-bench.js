@@ -75,8 +75,8 @@ async function child() {
 
   const options = { ...spec.options };
   if (spec.transport === 'GRPC') options.packageDefinition = require('@grpc/proto-loader').fromJSON(PROTO_JSON, {});
-  const app = await NestFactory.createMicroservice(BenchModule, { transport: Transport[spec.transport], options, logger: false });
   process.on('disconnect', () => process.exit(0));
+  const app = await NestFactory.createMicroservice(BenchModule, { transport: Transport[spec.transport], options, logger: false });
   process.on('message', (message) => {
     if (message.type === 'phase') {
       phase = message.phase;
@@ -241,7 +241,8 @@ function startChild(label, transport, options, setup) {
     },
     next(type, ms = REQUEST_TIMEOUT_MS) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${label}: no "${type}" within ${ms} ms\n${output}`)), ms);
+        // unref: a wait given up on (a stalled fan-out) must not keep the bench alive.
+        const timer = setTimeout(() => reject(new Error(`${label}: no "${type}" within ${ms} ms\n${output}`)), ms).unref();
         waiters.set(type, (m) => (clearTimeout(timer), waiters.delete(type), resolve(m)));
       });
     },
@@ -653,6 +654,8 @@ function main() {
     else console.log(`\n${markdown(report)}`);
     killChildren();
     process.exitCode = report.results.some((r) => r.error) || cleanupErrors.length ? 1 : 0;
+    // A client library that keeps a handle open must not keep the finished bench running.
+    setTimeout(() => process.exit(), 5000).unref();
   })().catch((error) => {
     console.error(error && error.stack ? error.stack : error);
     killChildren();
