@@ -112,7 +112,8 @@ describe.skipIf(process.platform !== 'linux')('grade with the sandbox, against h
     // kill-grade did not end the grading: it finished and wrote its gradebook.
     expect(r.exitCode, r.stderr).toBe(0);
     const book = JSON.parse(readFileSync(gradebook, 'utf8')) as Book;
-    expect(book.sandbox).toBe('bubblewrap');
+    // Sandboxed, the gradebook has its documented shape; only an unsandboxed one carries a warning.
+    expect(book.sandbox).toBeUndefined();
     expect(book.warning).toBeUndefined();
     const byName = Object.fromEntries(book.students.map((s) => [path.basename(s.workspace), s]));
     // The honest students: as their code deserves.

@@ -8,6 +8,6 @@ export function renderGradebookJson(book: Gradebook): string {
     points: s.points,
     maxPoints: s.maxPoints,
   }));
-  // Graded without a sandbox: said before anything else.
-  return JSON.stringify({ ...(book.warning ? { warning: book.warning } : {}), ...(book.sandbox ? { sandbox: book.sandbox } : {}), students }, null, 2);
+  // Graded without a sandbox: said before anything else (a sandboxed gradebook keeps the documented shape).
+  return JSON.stringify(book.sandbox === 'none' ? { warning: book.warning, sandbox: book.sandbox, students } : { students }, null, 2);
 }
