@@ -115,7 +115,7 @@ async function expectPosted(path: string, body: object) {
 test(say({ en: 'POST /prices makes the shop publish an event (not a request) on <SHOP>.price.changed', uk: 'POST /prices змушує крамницю опублікувати подію (а не запит) у <SHOP>.price.changed' }), async () => {
   const change = { sku: 'tea', price: 4 };
   const r = await post('/prices', change);
-  const heard = await eventually(() => published.find((p) => p.channel === CH.price), { timeoutMs: 3000 });
+  const heard = await eventually(() => published.find((p) => p.channel === CH.price), { timeoutMs: 5000 });
   if (!heard) {
     const elsewhere = [...new Set(published.map((p) => p.channel))];
     const received = elsewhere.length > 0
@@ -143,7 +143,7 @@ test(say({ en: 'every cache instance applies every price change, once', uk: 'к�
     const [one, two] = await Promise.all([cacheOf('cache-1'), cacheOf('cache-2')]);
     return changes.every((c) => countOf(one, c) > 0 && countOf(two, c) > 0) ? true : undefined;
   };
-  const arrived = await eventually(allArrived, { timeoutMs: 4000, intervalMs: 100 });
+  const arrived = await eventually(allArrived, { timeoutMs: 6000, intervalMs: 100 });
   await sleep(arrived ? 300 : 0); // a duplicate would land right after
   const [one, two] = await Promise.all([cacheOf('cache-1'), cacheOf('cache-2')]);
   const received = say({ en: `cache-1 applied ${showPrices(one)}; cache-2 applied ${showPrices(two)}`, uk: `cache-1 застосував ${showPrices(one)}; cache-2 застосував ${showPrices(two)}` });
@@ -170,8 +170,8 @@ test(say({ en: 'each order event is mailed exactly once, by one of the two maile
   const arrived = await eventually(async () => {
     const mails = await outbox();
     return expected.every((channel) => mailsFor(mails, channel, 'o-1').length > 0) ? true : undefined;
-  }, { timeoutMs: 4000, intervalMs: 100 });
-  await sleep(500); // the other instance's copy, if any, lands right after
+  }, { timeoutMs: 6000, intervalMs: 100 });
+  await sleep(1000); // the other instance's copy, if any, lands right after (later on a busy machine)
   const mails = await outbox();
   const received = showMails(mails);
   if (mails.some((m) => !m.channel?.startsWith(`${SHOP}.order.`))) throw mistake('mailer-pattern-too-broad', { sent, received });
@@ -194,7 +194,7 @@ test(say({ en: 'an order event of a new kind, published by another service on <S
   const client = await redisClient();
   await lastValueFrom(client.emit(CH.shipped, event), { defaultValue: undefined });
   const sent = say({ en: `emit('${CH.shipped}', ${JSON.stringify(event)}) from a Nest Redis client`, uk: `emit('${CH.shipped}', ${JSON.stringify(event)}) з клієнта Redis у Nest` });
-  const arrived = await eventually(async () => (mailsFor(await outbox(), CH.shipped, 'o-1').length > 0 ? true : undefined), { timeoutMs: 4000, intervalMs: 100 });
+  const arrived = await eventually(async () => (mailsFor(await outbox(), CH.shipped, 'o-1').length > 0 ? true : undefined), { timeoutMs: 6000, intervalMs: 100 });
   await sleep(300);
   const mails = mailsFor(await outbox(), CH.shipped, 'o-1');
   if (!arrived) {
@@ -212,7 +212,7 @@ test(say({ en: 'with mailer-1 stopped, mailer-2 alone still mails every order ev
   const order = { id: 'o-2', email: 'grace@example.com' };
   await expectPosted('/orders', order);
   const sent = say({ en: `mailer-1 stopped, then POST /orders ${JSON.stringify(order)}`, uk: `mailer-1 зупинено, потім POST /orders ${JSON.stringify(order)}` });
-  const mail = await eventually(async () => mailsFor(await outbox(), CH.placed, 'o-2')[0], { timeoutMs: 4000, intervalMs: 100 });
+  const mail = await eventually(async () => mailsFor(await outbox(), CH.placed, 'o-2')[0], { timeoutMs: 6000, intervalMs: 100 });
   if (!mail) {
     const received = say({ en: 'no mail for order o-2', uk: 'жодного листа про замовлення o-2' });
     if (/INSTANCE(_ID)?\b/.test(source('mailer/orders.controller.ts'))) throw mistake('mailer-only-first-instance', { sent, received });
@@ -225,7 +225,7 @@ test(say({ en: 'a price change published while cache-2 is down never reaches it,
   await eventually(async () => ((await subscribers(CH.price)) <= 1 ? true : undefined), { timeoutMs: 5000, intervalMs: 50 });
   const lost = { sku: 'lost-while-down', price: 1 };
   await expectPosted('/prices', lost);
-  const atOne = await eventually(async () => (countOf(await cacheOf('cache-1'), lost) > 0 ? true : undefined), { timeoutMs: 4000, intervalMs: 100 });
+  const atOne = await eventually(async () => (countOf(await cacheOf('cache-1'), lost) > 0 ? true : undefined), { timeoutMs: 6000, intervalMs: 100 });
   if (!atOne) throw fail(say({ en: 'With cache-2 stopped, cache-1 should still apply price changes.', uk: 'Коли cache-2 зупинено, cache-1 усе одно має застосовувати зміни цін.' }), { sent: `POST /prices ${JSON.stringify(lost)}`, received: showPrices(await cacheOf('cache-1')) });
 
   await start('cache-2');
@@ -233,7 +233,7 @@ test(say({ en: 'a price change published while cache-2 is down never reaches it,
   const after = { sku: 'after-restart', price: 2 };
   await expectPosted('/prices', after);
   const sent = say({ en: `cache-2 stopped; POST /prices ${JSON.stringify(lost)}; cache-2 started again; POST /prices ${JSON.stringify(after)}`, uk: `cache-2 зупинено; POST /prices ${JSON.stringify(lost)}; cache-2 знову запущено; POST /prices ${JSON.stringify(after)}` });
-  const back = await eventually(async () => (countOf(await cacheOf('cache-2'), after) > 0 ? true : undefined), { timeoutMs: 4000, intervalMs: 100 });
+  const back = await eventually(async () => (countOf(await cacheOf('cache-2'), after) > 0 ? true : undefined), { timeoutMs: 6000, intervalMs: 100 });
   const two = await cacheOf('cache-2');
   if (!back) throw fail(say({ en: 'The restarted cache-2 should apply the price changes published after it came back.', uk: 'Перезапущений cache-2 має застосовувати зміни цін, опубліковані після його повернення.' }), { sent, received: say({ en: `cache-2 applied ${showPrices(two)}`, uk: `cache-2 застосував ${showPrices(two)}` }) });
   // Redis pub/sub keeps nothing: the change published while cache-2 was down is gone for it.
