@@ -226,18 +226,24 @@ async function auditOfEvents(): Promise<Map<string, AuditEntry[]>> {
     eventsPublished = true;
   }
   const ours = (entry: AuditEntry) => EVENTS.some((e) => entry.data === JSON.stringify(e.data));
-  let last = '';
   const result = new Map<string, AuditEntry[]>();
+  // Done when every instance has every event, or when the trails have stopped growing for a while
+  // (a mistake that loses events never completes them).
+  let last = '';
+  let since = Date.now();
   await eventually(
     async () => {
       for (const a of AUDITS) result.set(a, (await auditTrail(a)).filter(ours));
-      const now = [...result.values()].map((entries) => entries.length).join(',');
-      const complete = [...result.values()].every((entries) => entries.length >= EVENTS.length);
-      const settled = now === last;
-      last = now;
-      return complete || settled ? true : undefined;
+      const lengths = [...result.values()].map((entries) => entries.length);
+      if (lengths.every((n) => n >= EVENTS.length)) return true;
+      const now = lengths.join(',');
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+      }
+      return lengths.some((n) => n > 0) && Date.now() - since > 1500 ? true : undefined;
     },
-    { timeoutMs: 5000, intervalMs: 400 },
+    { timeoutMs: 6000, intervalMs: 250 },
   );
   return result;
 }
