@@ -10,6 +10,8 @@ interface Seen {
   data: unknown;
   qos: number;
   retain: boolean;
+  /** Published as a Nest request (send(), with an id): a reply is awaited that nobody sends. */
+  request: boolean;
 }
 interface FreezerState {
   freezer?: unknown;
@@ -28,6 +30,16 @@ let spy: MqttClient | undefined;
 /** Everything published under this run's SITE (or next to it, as `<SITE>.…`), live, in order. */
 const seen: Seen[] = [];
 
+/** Whether a Nest client sent it with send(): its packet carries an id. */
+function isRequest(payload: Buffer): boolean {
+  try {
+    const value: unknown = JSON.parse(payload.toString());
+    return Boolean(value && typeof value === 'object' && 'pattern' in value && 'id' in value);
+  } catch {
+    return false;
+  }
+}
+
 /** The payload as the aggregator meant it: a Nest client wraps it as { pattern, data }. */
 function body(payload: Buffer): unknown {
   try {
@@ -44,7 +56,7 @@ const connect = (clientId?: string) => connectAsync(MQTT_URL, { clientId, clean:
 beforeAll(async () => {
   spy = await connect();
   spy.on('message', (topic, payload, packet) => {
-    if (topic.startsWith(SITE) && !topic.startsWith(`${SITE}/readings`)) seen.push({ topic, data: body(payload), qos: packet.qos, retain: packet.retain });
+    if (topic.startsWith(SITE) && !topic.startsWith(`${SITE}/readings`)) seen.push({ topic, data: body(payload), qos: packet.qos, retain: packet.retain, request: isRequest(payload) });
   });
   // Every topic, so that a status sent to a topic of the wrong shape (`<SITE>.status.f1`) is seen too.
   await spy.subscribeAsync('#', { qos: 2 });
@@ -70,11 +82,23 @@ const live = (topic: string, celsius?: number) => seen.filter((s) => s.topic ===
 const waitFor = (topic: string, celsius: number, timeoutMs = 3000) => eventually(() => live(topic, celsius).at(-1), { timeoutMs });
 const shown = (list: Seen[]) => (list.length === 0 ? say({ en: 'nothing', uk: 'нічого' }) : list.map((s) => `${s.topic} ${JSON.stringify(s.data)} (QoS ${s.qos}${s.retain ? ', retained' : ''})`).join('\n'));
 
+/** A status or an alert is news for whoever listens: published with emit(), never awaiting a reply. */
+function expectEvent(got: Seen, sent: string): void {
+  if (!got.request) return;
+  throw fail(
+    say({
+      en: `${got.topic} was published with send(), as a request that waits for a reply on ${got.topic}/reply, which nobody sends. Publish it with emit().`,
+      uk: `${got.topic} опубліковано через send(), як запит, що чекає відповіді в ${got.topic}/reply, якої ніхто не надішле. Публікуйте через emit().`,
+    }),
+    { sent, received: shown([got]) },
+  );
+}
+
 /** What a client that connects now and subscribes to `filter` is given within `ms`. */
 async function lateSubscriber(filter: string, ms: number): Promise<Seen[]> {
   const late = await connect();
   const got: Seen[] = [];
-  late.on('message', (topic, payload, packet) => got.push({ topic, data: body(payload), qos: packet.qos, retain: packet.retain }));
+  late.on('message', (topic, payload, packet) => got.push({ topic, data: body(payload), qos: packet.qos, retain: packet.retain, request: isRequest(payload) }));
   await late.subscribeAsync(filter, { qos: 1 });
   await new Promise((resolve) => setTimeout(resolve, ms));
   await late.endAsync();
@@ -101,6 +125,7 @@ test(say({ en: 'a reading from a one-probe freezer updates <SITE>/status/<freeze
     if ((got.data as FreezerState).freezer !== 'f1') {
       throw fail(say({ en: `The status should name its freezer: { freezer: 'f1', celsius: -18.5, … }.`, uk: `Статус має називати свій морозильник: { freezer: 'f1', celsius: -18.5, … }.` }), { sent, received: shown([got]) });
     }
+    expectEvent(got, sent);
     return;
   }
   const misshapen = seen.filter((s) => s.topic.slice(SITE.length).includes('.'));
@@ -135,13 +160,17 @@ test(say({ en: 'a reading from one probe of a freezer, a level deeper, updates t
 });
 
 test(say({ en: 'a too-warm reading raises an alert on <SITE>/alerts/<freezer>, at QoS 1; a cold one does not', uk: 'надто теплий показ піднімає тривогу в <SITE>/alerts/<freezer> з QoS 1; холодний — ні' }), async () => {
+  // -15 °C is still cold enough: only a reading above it is too warm.
+  const borderline = await publishReading('f5', -15);
+  await waitFor(status('f5'), -15);
   const sent = await publishReading('f3', -9);
   const got = await waitFor(alert('f3'), -9);
   if (!got) {
     throw fail(say({ en: `A reading above -15 °C should publish the freezer's state to ${alert('f3')}.`, uk: `Показ, вищий за -15 °C, має публікувати стан морозильника в ${alert('f3')}.` }), { sent, received: shown(seen) });
   }
-  const cold = seen.filter((s) => s.topic === alert('f1') || s.topic === alert('f2'));
-  if (cold.length > 0) throw fail(say({ en: 'Only a reading above -15 °C raises an alert; f1 and f2 were cold.', uk: 'Тривогу піднімає лише показ, вищий за -15 °C; f1 і f2 були холодні.' }), { sent: say({ en: 'readings of -18.5 and -21 °C', uk: 'показники -18,5 і -21 °C' }), received: shown(cold) });
+  expectEvent(got, sent);
+  const cold = seen.filter((s) => [alert('f1'), alert('f2'), alert('f5')].includes(s.topic));
+  if (cold.length > 0) throw fail(say({ en: 'Only a reading above -15 °C raises an alert; f1, f2 and f5 were cold enough.', uk: 'Тривогу піднімає лише показ, вищий за -15 °C; f1, f2 і f5 були достатньо холодні.' }), { sent: say({ en: `readings of -18.5, -21 and -15 °C (${borderline})`, uk: `показники -18,5, -21 і -15 °C (${borderline})` }), received: shown(cold) });
   if (got.qos === 0) throw mistake('publish-qos-0', { sent, received: say({ en: `${shown([got])}, on a subscription of QoS 2`, uk: `${shown([got])}, за підписки з QoS 2` }) });
 });
 
