@@ -257,6 +257,63 @@ export async function restart(service: string): Promise<void> {
   await control('POST', '/restart', { service });
 }
 
+/** A message or event handler a learner's file declares: which decorator, on which method, for which pattern. */
+export interface HandlerDeclaration {
+  method: string;
+  decorator: string;
+  /** The pattern: a string pattern's value (`order_created`), an object pattern as JSON (`{"cmd":"stock"}`), else its source text. */
+  pattern: string;
+  line: number;
+}
+
+const PATTERN_DECORATORS = new Set(['MessagePattern', 'EventPattern', 'GrpcMethod', 'GrpcStreamMethod', 'GrpcStreamCall']);
+
+/**
+ * The handlers a learner's file declares, read from its syntax tree (not by regular expressions), for
+ * diagnoses that need the source's shape: a handler that works on this transport by accident.
+ */
+export function handlersIn(relPath: string): HandlerDeclaration[] {
+  const text = source(relPath);
+  if (!text) return [];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only by suites that ask
+  const ts = require('typescript') as typeof import('typescript');
+  const file = ts.createSourceFile(relPath, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const literal = (e: import('typescript').Expression): unknown => {
+    if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
+    if (ts.isNumericLiteral(e)) return Number(e.text);
+    if (ts.isObjectLiteralExpression(e)) {
+      const out: Record<string, unknown> = {};
+      for (const p of e.properties) {
+        if (!ts.isPropertyAssignment(p)) return undefined;
+        const value = literal(p.initializer);
+        if (value === undefined) return undefined;
+        out[p.name.getText(file).replace(/^['"]|['"]$/g, '')] = value;
+      }
+      return out;
+    }
+    return undefined;
+  };
+  const found: HandlerDeclaration[] = [];
+  const visit = (node: import('typescript').Node): void => {
+    if (ts.isMethodDeclaration(node)) {
+      for (const d of ts.getDecorators(node) ?? []) {
+        if (!ts.isCallExpression(d.expression) || !ts.isIdentifier(d.expression.expression) || !PATTERN_DECORATORS.has(d.expression.expression.text)) continue;
+        const arg = d.expression.arguments[0];
+        const value = arg ? literal(arg) : undefined;
+        found.push({
+          method: node.name.getText(file),
+          decorator: d.expression.expression.text,
+          pattern: typeof value === 'string' ? value : value !== undefined ? JSON.stringify(value) : (arg?.getText(file) ?? ''),
+          line: file.getLineAndCharacterOfPosition(d.getStart(file)).line + 1,
+        });
+      }
+    }
+    node.forEachChild(visit);
+  };
+  visit(file);
+  return found;
+}
+
 /** Polls until `probe` returns a value other than undefined/false, or gives up after timeoutMs. */
 export async function eventually<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<T | undefined> {
   const deadline = Date.now() + (options.timeoutMs ?? 5000);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, test } from 'vitest';
-import { eventually, fail, http, logs, mistake, pid, say, send, source, tcpClient, type HttpResult } from 'learn-nest-micro/harness';
+import { eventually, fail, handlersIn, http, logs, mistake, pid, say, send, source, tcpClient, type HttpResult } from 'learn-nest-micro/harness';
 
 interface Order {
   orderId: string;
@@ -292,4 +292,20 @@ test(say({ en: "GET /stock on the gateway returns the inventory service's reply"
     en: "GET /stock should return the reply of { cmd: 'stock' } from the inventory service ({ stock, reservations }).",
     uk: "GET /stock має повертати відповідь сервісу inventory на { cmd: 'stock' } ({ stock, reservations }).",
   }), res);
+});
+
+// Over TCP a server finds a handler by its pattern alone, so a decorator of the wrong kind still runs:
+// an emit() reaches a @MessagePattern handler and a send() is answered by an @EventPattern one. Over
+// Redis or MQTT the two kinds listen on different channels (`<pattern>` for events, `<pattern>_ack`
+// for requests) and the same code never receives the message. Behaviour cannot show it here; the
+// source can.
+test(say({ en: 'each handler has the decorator of its kind of message: @EventPattern for order_created, @MessagePattern for the questions', uk: 'кожен обробник має декоратор свого виду повідомлень: @EventPattern для order_created, @MessagePattern для запитань' }), () => {
+  const files = ['inventory/inventory.controller.ts', NOTIFICATION_FILE];
+  for (const file of files) {
+    for (const h of handlersIn(file)) {
+      const where = `${file}:${h.line} @${h.decorator}(${h.pattern.startsWith('{') ? h.pattern : `'${h.pattern}'`}) ${h.method}()`;
+      if (h.pattern === 'order_created' && h.decorator === 'MessagePattern') throw mistake('request-handler-for-event', { received: where });
+      if (h.pattern.startsWith('{') && /"cmd"/.test(h.pattern) && h.decorator === 'EventPattern') throw mistake('event-handler-for-question', { received: where });
+    }
+  }
 });
