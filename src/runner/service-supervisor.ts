@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { ServiceSpec } from '../catalog/schema';
@@ -34,6 +35,23 @@ interface RunningService {
   stoppedOnPurpose: boolean;
   /** In the environment of the service and of whatever it starts: ends its detached descendants too. */
   marker: string;
+}
+
+/** Writes the host pid of the node process inside a sandbox for its host-pid preload, as soon as it exists. */
+function tellHostPid(outer: number, file: string): void {
+  const deadline = Date.now() + 5000;
+  const poll = () => {
+    const inner = sandboxedNodePid(outer);
+    try {
+      if (inner !== undefined) {
+        writeFileSync(`${file}.tmp`, String(inner));
+        renameSync(`${file}.tmp`, file);
+      } else if (Date.now() < deadline) setTimeout(poll, 5).unref();
+    } catch {
+      // The cache folder is gone (the check is over): the preload gives up after its own deadline.
+    }
+  };
+  poll();
 }
 
 const NEST_STARTED = /Nest (microservice|application) successfully started/;
@@ -131,8 +149,9 @@ export class ServiceSupervisor extends EventEmitter {
     };
     const box = this.options.sandbox;
     // In the sandbox, --die-with-parent and the PID namespace replace child-guard (whose parent pid is outside).
+    const hostPidFile = box ? path.join(env.LNM_TS_CACHE, `pid-${env[MARKER_VAR]}`) : '';
     const command = box
-      ? sandboxed(box.bwrap, process.execPath, args.slice(2), { exerciseDir: this.options.exerciseDir, workspaceRoot: box.workspaceRoot, cacheDir: env.LNM_TS_CACHE, env: { ...env, LNM_PARENT_PID: '' }, limits: box.limits })
+      ? sandboxed(box.bwrap, process.execPath, ['-r', path.join(__dirname, '..', 'sandbox', 'host-pid.js'), ...args.slice(2)], { exerciseDir: this.options.exerciseDir, workspaceRoot: box.workspaceRoot, cacheDir: env.LNM_TS_CACHE, env: { ...env, LNM_PARENT_PID: '', LNM_HOST_PID_FILE: hostPidFile }, limits: box.limits })
       : { command: process.execPath, args };
     const child = execa(command.command, command.args, {
       cwd: this.options.exerciseDir,
@@ -147,6 +166,7 @@ export class ServiceSupervisor extends EventEmitter {
     const pid = child.pid;
     if (pid === undefined) throw new ServiceStartError({ kind: 'crashed', service: name, code: null });
     registerGroup(pid);
+    if (box) tellHostPid(pid, hostPidFile);
     const stopWatch = box ? watchProcessCount(pid, (box.limits ?? DEFAULT_LIMITS).processes, (count) => {
       this.record({ service: name, stream: 'stderr', text: t('sandbox.tooManyProcesses', { count, limit: (box.limits ?? DEFAULT_LIMITS).processes }) });
       killGroup(pid, 'SIGKILL');
@@ -159,6 +179,7 @@ export class ServiceSupervisor extends EventEmitter {
       marker: env[MARKER_VAR],
       exit: child.then((r) => {
         stopWatch();
+        if (hostPidFile) rmSync(hostPidFile, { force: true });
         unregisterGroup(pid);
         const exited = { code: r.exitCode ?? null, signal: r.signal ?? undefined };
         service.exited = exited;
