@@ -180,6 +180,10 @@ test(say({ en: 'each order event is mailed exactly once, by one of the two maile
     if (literal > 0) {
       throw mistake('wildcards-missing', { sent, received: say({ en: `${received}; PUBSUB NUMSUB '${ORDER_WILDCARD}' answers ${literal}: a subscription to a channel with exactly that name`, uk: `${received}; PUBSUB NUMSUB '${ORDER_WILDCARD}' відповідає ${literal}: підписка на канал саме з такою назвою` }) });
     }
+    const placedOnly = mailsFor(mails, CH.placed, 'o-1').length > 0 && mailsFor(mails, CH.cancelled, 'o-1').length === 0;
+    if (placedOnly) {
+      throw fail(say({ en: `Order o-1 was mailed when it was placed, but not when it was cancelled. If the mailer claims events, the claim's key must name the event (its channel and the order id), not the order alone.`, uk: `Про замовлення o-1 надіслано лист, коли його створили, але не коли скасували. Якщо поштар заявляє право на події, ключ заявки має називати подію (її канал та id замовлення), а не лише замовлення.` }), { sent, received });
+    }
     throw fail(say({ en: `The mailer should mail both order events: ${CH.placed} and ${CH.cancelled} for order o-1 (Outbox.send with the concrete channel).`, uk: `Поштар має надіслати листи про обидві події замовлення: ${CH.placed} і ${CH.cancelled} для замовлення o-1 (Outbox.send з конкретним каналом).` }), { sent, received });
   }
   for (const channel of expected) {
