@@ -44,7 +44,8 @@ export function renderPretty(result: CheckResult, style: ChalkInstance, width?: 
     }
   }
   const notRun = result.tests.length - graded.length;
-  const verdict = notRun > 0 ? t('check.failedNotRun', { id: result.exercise, failed: failed.length, total: graded.length, notRun, seconds }) : t('check.failed', { id: result.exercise, failed: failed.length, total: graded.length, seconds });
+  // Counted over every check of the exercise, those not run included: "1 of 9 failed, 5 not run after it".
+  const verdict = notRun > 0 ? t('check.failedNotRun', { id: result.exercise, failed: failed.length, total: result.tests.length, notRun, seconds }) : t('check.failed', { id: result.exercise, failed: failed.length, total: graded.length, seconds });
   out.push('', style.bold.red(verdict));
   out.push(t('check.next', { id: result.exercise }));
   return out.join('\n');
