@@ -100,7 +100,7 @@ async function auditCaughtRequests(): Promise<string | undefined> {
 async function explainFailedQuote(r: SendResult<Quote>, expected: string): Promise<Error> {
   const text = r.errorText ?? '';
   const caught = await auditCaughtRequests();
-  if (caught && /no elements in sequence|EmptyError/.test(text)) return mistake('audit-catches-requests', { sent: r.sent, received: text, original: caught });
+  if (caught && /no elements in sequence|EmptyError/.test(text)) return mistake('audit-catches-requests', { sent: r.sent, received: [text, say({ en: `an audit instance logged: ${caught}`, uk: `екземпляр audit записав у журнал: ${caught}` })] });
   const encode = lineOf(await quotesLog(), /hdrs\.encode is not a function/);
   if (encode) return mistake('plain-object-headers', { sent: r.sent, received: text, original: encode });
   if (/There are no subscribers listening/.test(text)) {
@@ -185,7 +185,13 @@ test(say({ en: '30 requests: each is answered exactly once, and every quotes ins
   const caught = await auditCaughtRequests();
   if (caught) {
     const empty = [...replies.values()].flat().filter((r) => r.response === undefined && r.err === undefined).length;
-    throw mistake('audit-catches-requests', { sent, received: say({ en: `${empty} empty replies (no response, only "completed") besides the quotes`, uk: `${empty} порожніх відповідей (без response, лише «завершено») окрім розрахунків` }), original: caught });
+    throw mistake('audit-catches-requests', {
+      sent,
+      received: [
+        say({ en: `${empty} empty replies (no response, only "completed") besides the quotes`, uk: `порожніх відповідей (без response, лише «завершено») окрім розрахунків: ${empty}` }),
+        say({ en: `an audit instance logged: ${caught}`, uk: `екземпляр audit записав у журнал: ${caught}` }),
+      ],
+    });
   }
 
   const perInstance = new Map<string, number>(QUOTES.map((q) => [q, 0]));
@@ -195,7 +201,7 @@ test(say({ en: '30 requests: each is answered exactly once, and every quotes ins
     for (const a of answers) perInstance.set(String(a.response?.instance), (perInstance.get(String(a.response?.instance)) ?? 0) + 1);
     if (answers.length > 1) {
       const by = answers.map((a) => a.response?.instance).join(', ');
-      throw mistake('no-queue-group', { sent, received: say({ en: `request ${id} was answered ${answers.length} times, by ${by}`, uk: `на запит ${id} відповіли ${answers.length} рази: ${by}` }) });
+      throw mistake('no-queue-group', { sent, received: say({ en: `request ${id} was answered ${answers.length} times, by ${by}`, uk: `кількість відповідей на запит ${id}: ${answers.length} (${by})` }) });
     }
   }
   const counts = [...perInstance].map(([q, n]) => `${q}: ${n}`).join(', ');
@@ -250,7 +256,7 @@ async function auditOfEvents(): Promise<Map<string, AuditEntry[]>> {
 
 test(say({ en: 'each audit instance records every event under events.>, whatever its depth', uk: 'кожен екземпляр audit записує кожну подію під events.>, хоч якої глибини' }), async () => {
   const trails = await auditOfEvents();
-  const received = [...trails].map(([a, entries]) => `${a}: ${entries.length} of ${EVENTS.length} (${entries.map((e) => e.subject.slice(SHIP.length + 1)).join(', ') || '-'})`);
+  const received = [...trails].map(([a, entries]) => `${a}: ${entries.length} ${say({ en: 'of', uk: 'із' })} ${EVENTS.length} (${entries.map((e) => e.subject.slice(SHIP.length + 1)).join(', ') || '-'})`);
   const evidence = { sent: eventSent, received };
   const counts = AUDITS.map((a) => trails.get(a)?.length ?? 0);
   const union = new Set([...trails.values()].flat().map((e) => e.data));
@@ -286,7 +292,7 @@ test(say({ en: 'the audit records the x-request-id header of each event', uk: '�
 test(say({ en: 'every answered quote reaches each audit instance as quote.issued, with the caller\'s x-request-id', uk: 'кожен розрахунок, на який відповіли, доходить до кожного екземпляра audit як quote.issued з x-request-id того, хто викликав' }), async () => {
   const issued = `${SHIP}.events.quote.issued`;
   const want = [...answeredIds];
-  const sent = say({ en: `${want.length} answered quote requests, each with its own ${REQUEST_ID}`, uk: `${want.length} запитів розрахунку з відповіддю, кожен зі своїм ${REQUEST_ID}` });
+  const sent = say({ en: `${want.length} answered quote requests, each with its own ${REQUEST_ID}`, uk: `запитів розрахунку з відповіддю: ${want.length}, кожен зі своїм ${REQUEST_ID}` });
   const trails = new Map<string, AuditEntry[]>();
   await eventually(
     async () => {
