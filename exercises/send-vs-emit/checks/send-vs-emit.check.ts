@@ -294,11 +294,11 @@ test(say({ en: "GET /stock on the gateway returns the inventory service's reply"
   }), res);
 });
 
-// Over TCP a server finds a handler by its pattern alone, so a decorator of the wrong kind still runs:
-// an emit() reaches a @MessagePattern handler and a send() is answered by an @EventPattern one. Over
-// Redis or MQTT the two kinds listen on different channels (`<pattern>` for events, `<pattern>_ack`
-// for requests) and the same code never receives the message. Behaviour cannot show it here; the
-// source can.
+// Nest dispatches a message to the handler of its pattern whatever its decorator (server.js
+// getHandlerByPattern), so a decorator of the wrong kind still runs here: an emit() reaches a
+// @MessagePattern handler and a send() is answered by an @EventPattern one. It contradicts the lesson
+// and breaks elsewhere (a @MessagePattern takes an event's pattern over from its other handlers; over
+// Kafka an event handler never answers, server-kafka.js:182). Behaviour cannot show it; the source can.
 test(say({ en: 'each handler has the decorator of its kind of message: @EventPattern for order_created, @MessagePattern for the questions', uk: 'кожен обробник має декоратор свого виду повідомлень: @EventPattern для order_created, @MessagePattern для запитань' }), () => {
   const files = ['inventory/inventory.controller.ts', NOTIFICATION_FILE];
   for (const file of files) {
