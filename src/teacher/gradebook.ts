@@ -43,3 +43,20 @@ export function studentGrade(workspace: string, results: ExerciseGrade[]): Stude
     maxPoints: sumPoints(results.map((r) => r.maxPoints)),
   };
 }
+
+/** The checks that failed most across the class, most first: what confused the students. */
+export function failingChecks(book: Gradebook): { exercise: string; check: string; students: number }[] {
+  const counts = new Map<string, { exercise: string; check: string; students: number }>();
+  for (const s of book.students) {
+    for (const r of s.results) {
+      if (!r.submitted) continue;
+      for (const check of new Set(r.failedChecks)) {
+        const key = `${r.exercise}\0${check}`;
+        const entry = counts.get(key) ?? { exercise: r.exercise, check, students: 0 };
+        entry.students++;
+        counts.set(key, entry);
+      }
+    }
+  }
+  return [...counts.values()].sort((a, b) => b.students - a.students || a.exercise.localeCompare(b.exercise) || a.check.localeCompare(b.check));
+}

@@ -1,8 +1,6 @@
-import { cpSync } from 'node:fs';
-import path from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test } from 'vitest';
-import { cli, repoRoot, tempDir } from './cli';
+import { checkTwoSolvedAndAStarterAtOnce } from './verify';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -46,15 +44,7 @@ export function checksAtOnceLeaveNothing(exercise: string, root: RegExp, probes:
           if (root.test(first)) roots.add(first);
         },
       });
-      const workspaces = ['solved-a', 'solved-b', 'starter'].map((name) => ({ name, dir: tempDir(`lnm-${exercise}-${name}-`) }));
-      for (const w of workspaces) {
-        const r = await cli(['scaffold', exercise, '--dir', w.dir]);
-        expect(r.exitCode, r.stderr).toBe(0);
-        if (w.name !== 'starter') cpSync(path.join(repoRoot, 'solutions', exercise), path.join(w.dir, exercise), { recursive: true });
-      }
-      const results = await Promise.all(workspaces.map((w) => cli(['check', exercise, '--dir', w.dir, '--reporter', 'json'])));
-      const statuses = results.map((r) => (JSON.parse(r.stdout) as { status: string }).status);
-      expect(statuses, results.map((r) => r.stdout).join('\n')).toEqual(['pass', 'pass', 'fail']);
+      await checkTwoSolvedAndAStarterAtOnce(exercise);
       spy.unsubscribe();
 
       // Three checks, three roots: none shared its subjects with another.

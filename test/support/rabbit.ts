@@ -1,9 +1,9 @@
-import { cpSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { cli, repoRoot, tempDir } from './cli';
+import { checkTwoSolvedAndAStarterAtOnce } from './verify';
 import { waitFor } from './wait';
 
 /**
@@ -40,15 +40,7 @@ export async function rabbit(what: 'queues' | 'connections'): Promise<string[]> 
 export function checksAtOnceLeaveNothing(exercise: string, checkQueue: RegExp): void {
   test('two solved checks and a starter at once do not interfere, and leave no queue or connection behind', async () => {
     const connectionsBefore = (await rabbit('connections')).length;
-    const workspaces = ['solved-a', 'solved-b', 'starter'].map((name) => ({ name, dir: tempDir(`lnm-${exercise}-${name}-`) }));
-    for (const w of workspaces) {
-      const r = await cli(['scaffold', exercise, '--dir', w.dir]);
-      expect(r.exitCode, r.stderr).toBe(0);
-      if (w.name !== 'starter') cpSync(path.join(repoRoot, 'solutions', exercise), path.join(w.dir, exercise), { recursive: true });
-    }
-    const results = await Promise.all(workspaces.map((w) => cli(['check', exercise, '--dir', w.dir, '--reporter', 'json'])));
-    const statuses = results.map((r) => (JSON.parse(r.stdout) as { status: string }).status);
-    expect(statuses, results.map((r) => r.stdout).join('\n')).toEqual(['pass', 'pass', 'fail']);
+    await checkTwoSolvedAndAStarterAtOnce(exercise);
 
     const leftQueues = async () => (await rabbit('queues')).filter((q) => checkQueue.test(q));
     await waitFor(async () => (await leftQueues()).length === 0, 15_000, 500);

@@ -1,8 +1,6 @@
-import { cpSync } from 'node:fs';
-import path from 'node:path';
 import { Redis } from 'ioredis';
 import { expect, test } from 'vitest';
-import { cli, repoRoot, tempDir } from './cli';
+import { checkTwoSolvedAndAStarterAtOnce } from './verify';
 import { waitFor } from './wait';
 
 /** A short-lived connection to the Redis the checks use (REDIS_URL, or the local default). */
@@ -47,15 +45,7 @@ export async function redisSubscriptions(glob: string): Promise<{ channels: stri
 export function checksAtOnceLeaveNothingInRedis(exercise: string, keyGlob: string, checkKey: RegExp): void {
   test('two solved checks and a starter at once do not interfere, and leave no key or subscription in Redis', async () => {
     const patternsBefore = (await redisSubscriptions(keyGlob)).patterns;
-    const workspaces = ['solved-a', 'solved-b', 'starter'].map((name) => ({ name, dir: tempDir(`lnm-${exercise}-${name}-`) }));
-    for (const w of workspaces) {
-      const r = await cli(['scaffold', exercise, '--dir', w.dir]);
-      expect(r.exitCode, r.stderr).toBe(0);
-      if (w.name !== 'starter') cpSync(path.join(repoRoot, 'solutions', exercise), path.join(w.dir, exercise), { recursive: true });
-    }
-    const results = await Promise.all(workspaces.map((w) => cli(['check', exercise, '--dir', w.dir, '--reporter', 'json'])));
-    const statuses = results.map((r) => (JSON.parse(r.stdout) as { status: string }).status);
-    expect(statuses, results.map((r) => r.stdout).join('\n')).toEqual(['pass', 'pass', 'fail']);
+    await checkTwoSolvedAndAStarterAtOnce(exercise);
 
     const leftKeys = async () => (await redisKeys(keyGlob)).filter((key) => checkKey.test(key));
     await waitFor(async () => (await leftKeys()).length === 0, 15_000, 500);

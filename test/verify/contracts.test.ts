@@ -1,9 +1,6 @@
-import { cpSync } from 'node:fs';
-import path from 'node:path';
 import Redis from 'ioredis';
 import { expect, test } from 'vitest';
-import { cli, repoRoot, tempDir } from '../support/cli';
-import { verifiesExercise } from '../support/verify';
+import { checkTwoSolvedAndAStarterAtOnce, verifiesExercise } from '../support/verify';
 
 verifiesExercise('contracts');
 
@@ -22,15 +19,7 @@ test('two solved checks and a starter at once do not interfere, and leave no sub
   await spy.psubscribe('*orders-*');
   const inspector = new Redis(REDIS_URL);
   try {
-    const workspaces = ['solved-a', 'solved-b', 'starter'].map((name) => ({ name, dir: tempDir(`lnm-contracts-${name}-`) }));
-    for (const w of workspaces) {
-      const r = await cli(['scaffold', 'contracts', '--dir', w.dir]);
-      expect(r.exitCode, r.stderr).toBe(0);
-      if (w.name !== 'starter') cpSync(path.join(repoRoot, 'solutions', 'contracts'), path.join(w.dir, 'contracts'), { recursive: true });
-    }
-    const results = await Promise.all(workspaces.map((w) => cli(['check', 'contracts', '--dir', w.dir, '--reporter', 'json'])));
-    const statuses = results.map((r) => (JSON.parse(r.stdout) as { status: string }).status);
-    expect(statuses, results.map((r) => r.stdout).join('\n')).toEqual(['pass', 'pass', 'fail']);
+    await checkTwoSolvedAndAStarterAtOnce('contracts');
 
     expect(roots.size, 'channel roots seen during the checks').toBe(3);
     for (const root of roots) {

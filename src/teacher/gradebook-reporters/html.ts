@@ -1,27 +1,10 @@
 import path from 'node:path';
 import { language, t } from '../../i18n/messages';
-import type { ExerciseGrade, Gradebook } from '../gradebook';
+import { failingChecks, type ExerciseGrade, type Gradebook } from '../gradebook';
 
 /** Text as HTML: a student's folder name or a check's message is never markup. */
 const html = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const round = (n: number) => String(Math.round(n * 10) / 10);
-
-/** The checks that failed most across the class, most first: what confused the students. */
-export function failingChecks(book: Gradebook): { exercise: string; check: string; students: number }[] {
-  const counts = new Map<string, { exercise: string; check: string; students: number }>();
-  for (const s of book.students) {
-    for (const r of s.results) {
-      if (!r.submitted) continue;
-      for (const check of new Set(r.failedChecks)) {
-        const key = `${r.exercise}\0${check}`;
-        const entry = counts.get(key) ?? { exercise: r.exercise, check, students: 0 };
-        entry.students++;
-        counts.set(key, entry);
-      }
-    }
-  }
-  return [...counts.values()].sort((a, b) => b.students - a.students || a.exercise.localeCompare(b.exercise) || a.check.localeCompare(b.check));
-}
 
 /** A horizontal bar chart in plain SVG: one bar per failing check, labelled, no script or network. */
 function barChart(rows: { exercise: string; check: string; students: number }[], of: number): string {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { t } from '../../i18n/messages';
-import type { ExerciseGrade, Gradebook } from '../gradebook';
+import { failingChecks, type ExerciseGrade, type Gradebook } from '../gradebook';
 
 // A folder name is text, never markup: HTML is escaped so a student's folder cannot inject a tag.
 const mdCell = (s: string) =>
@@ -45,14 +45,13 @@ export function renderGradebookMarkdown(book: Gradebook, cwd = process.cwd()): s
     if (results.length > submitted.length) facts.push(t('gradebook.notSubmittedBy', { count: results.length - submitted.length }));
     if (errors) facts.push(t('gradebook.errors', { count: errors }));
     out.push(facts.join(' '), '');
-    const failing = new Map<string, number>();
-    for (const r of submitted) for (const check of new Set(r.failedChecks)) failing.set(check, (failing.get(check) ?? 0) + 1);
-    if (failing.size === 0) {
+    const failing = failingChecks(book).filter((f) => f.exercise === e.id);
+    if (failing.length === 0) {
       out.push(t('gradebook.noFailures'));
       continue;
     }
     out.push(`| ${t('gradebook.failingCheck')} | ${t('gradebook.students')} | ${t('gradebook.rate')} |`, '| --- | ---: | ---: |');
-    for (const [check, n] of [...failing].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
+    for (const { check, students: n } of failing) {
       out.push(`| ${mdCell(check)} | ${n} | ${percent(n, submitted.length)} |`);
     }
   }
