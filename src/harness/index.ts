@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import type { ClientProxy } from '@nestjs/microservices';
+import { detect, sceneOf, type Detector } from './diagnose';
 
 export const MISTAKE_MARKER = /\n?\[mistake: ([a-z0-9-]+)\]\s*$/;
 
@@ -30,8 +31,8 @@ export function say(text: { en: string; uk: string }): string {
 }
 
 const labels = {
-  en: { sent: 'sent:    ', received: 'received:', nestSaid: 'NestJS said:', fix: 'Fix:' },
-  uk: { sent: 'надіслано:', received: 'отримано: ', nestSaid: 'NestJS каже:', fix: 'Як виправити:' },
+  en: { sent: 'sent:    ', received: 'received:', nestSaid: 'NestJS said:', fix: 'Fix:', means: 'This can mean:' },
+  uk: { sent: 'надіслано:', received: 'отримано: ', nestSaid: 'NestJS каже:', fix: 'Як виправити:', means: 'Це може означати:' },
 };
 
 export function port(name: string): number {
@@ -273,7 +274,11 @@ const PATTERN_DECORATORS = new Set(['MessagePattern', 'EventPattern', 'GrpcMetho
  * diagnoses that need the source's shape: a handler that works on this transport by accident.
  */
 export function handlersIn(relPath: string): HandlerDeclaration[] {
-  const text = source(relPath);
+  return handlersInText(source(relPath), relPath);
+}
+
+/** `handlersIn` over a text already read (a detector's `scene.source(...)`). */
+export function handlersInText(text: string, relPath = 'file.ts'): HandlerDeclaration[] {
   if (!text) return [];
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only by suites that ask
   const ts = require('typescript') as typeof import('typescript');
@@ -325,4 +330,34 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false> 
   }
 }
 
+/** What a failure says when no detector's evidence is present: plainly what was expected and what it can mean. */
+export interface Plainly {
+  /** The failure's first line: what the check expected. */
+  expected: string;
+  /** The causes this symptom is compatible with, none of them named as the one. */
+  meaning?: string;
+}
+
+/**
+ * Asks the exercise's detectors (see ./diagnose) about a failure: the first whose symptom and evidence
+ * are both present names its mistake; with none, the failure says what was expected, what came back
+ * (`evidence`) and what the symptom can mean.
+ */
+export async function diagnose<W>(detectors: readonly Detector<W>[], wire: W, plainly: Plainly, evidence: Evidence = {}): Promise<Error> {
+  const services = [...new Set(detectors.filter((d) => d.symptom(wire)).flatMap((d) => d.logsOf ?? []))];
+  const logsRead: Record<string, string> = {};
+  for (const service of services) logsRead[service] = await logs(service).catch(() => '');
+  const [finding] = detect(detectors, sceneOf(exerciseDir(), wire, logsRead));
+  if (finding) return mistake(finding.mistake, finding.line ? { ...evidence, original: finding.line } : evidence);
+  return plainFailure(plainly, evidence);
+}
+
+/** The failure of `diagnose` when no mistake can be named. */
+export function plainFailure(plainly: Plainly, evidence?: Evidence): Error {
+  const error = fail(plainly.expected, evidence);
+  if (plainly.meaning) error.message += `\n${labels[language()].means} ${plainly.meaning}`;
+  return error;
+}
+
+export { detect, detector, sceneOf, withoutComments, stripColours, type Detector, type Scene, type Finding } from './diagnose';
 export * from './faults';

@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { exerciseDir, fail, http, logs, mistake, port, say } from 'learn-nest-micro/harness';
+import { diagnose, exerciseDir, fail, http, logs, port, say, stripColours } from 'learn-nest-micro/harness';
+import { detectors, type Rpc, type Wire } from './diagnoses';
 
 // The learner's services, reached the way any gRPC client in any language would: @grpc/grpc-js with
 // the learner's own proto/math.proto, field names exactly as written in the proto (keepCase: true).
@@ -50,9 +50,18 @@ test(say({ en: 'Sum answers the total of the values', uk: 'Sum відповід�
   const r = await unary('Sum', sent);
   if (!r.ok) throw await diagnoseCallError('Sum', sent, r.error!);
   if (r.value!.running_total !== 10) {
-    const evidence = { sent, received: r.value };
-    if (r.value!.running_total === 0 && !/keepCase\s*:\s*true/.test(mathSources())) throw mistake('keep-case-off', evidence);
-    throw fail(say({ en: 'Sum of [1, 2, 3, 4] should answer { running_total: 10 }', uk: 'Sum для [1, 2, 3, 4] має відповісти { running_total: 10 }' }), evidence);
+    throw await diagnose<Wire>(
+      detectors,
+      { kind: 'sum-reply', reply: r.value! },
+      {
+        expected: say({ en: 'Sum of [1, 2, 3, 4] should answer { running_total: 10 }', uk: 'Sum для [1, 2, 3, 4] має відповісти { running_total: 10 }' }),
+        meaning: say({
+          en: 'a missing running_total reads 0 here: the field name differs from the proto (keepCase, or runningTotal written by hand); any other number is the sum itself',
+          uk: 'відсутнє running_total тут читається як 0: назва поля не збігається з proto (keepCase або runningTotal, написане вручну); будь-яке інше число — це вже помилка в самій сумі',
+        }),
+      },
+      { sent, received: r.value },
+    );
   }
 });
 
@@ -147,7 +156,20 @@ test(say({ en: 'cancelling Squares stops the math service from producing more sq
     throw fail(say({ en: 'The math service logged no `sending <square>` line: log each square with a Nest Logger as it goes out', uk: 'Математичний сервіс не записав у журнал жодного рядка `sending <square>`: записуйте кожен квадрат через Logger з Nest у ту мить, коли він іде клієнтові' }), evidence);
   }
   // Still producing, or done with every square although the client left after three: the cancel was ignored.
-  if (later - settled >= 2 || later >= sent.values.length) throw mistake('stream-ignores-cancel', evidence);
+  if (later - settled >= 2 || later >= sent.values.length) {
+    throw await diagnose<Wire>(
+      detectors,
+      { kind: 'after-cancel', settled, later, total: sent.values.length },
+      {
+        expected: say({ en: 'after the cancel, the math service should log no more `sending` lines', uk: 'після скасування математичний сервіс не має записувати в журнал нових рядків `sending`' }),
+        meaning: say({
+          en: 'the squares are produced outside the Observable Nest unsubscribes from (a timer or a loop of its own), or every line is logged before the squares go out instead of as each one is sent',
+          uk: 'квадрати рахуються поза Observable, від якого відписується Nest (власний таймер чи цикл), або всі рядки записуються в журнал наперед, а не тоді, коли кожен квадрат іде клієнтові',
+        }),
+      },
+      evidence,
+    );
+  }
 });
 
 test(say({ en: 'RunningSum answers every value with the total so far, as the values arrive', uk: 'RunningSum відповідає на кожне значення поточною сумою, щойно значення надходять' }), async () => {
@@ -302,97 +324,52 @@ function sleep(ms: number): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Diagnosis: the verdict comes from the call; logs and sources only name the likely mistake.
+// A failed call: ./diagnoses names a mistake only on evidence of its own; otherwise the failure says
+// what the status code can mean.
 
-async function diagnoseCallError(rpc: string, sent: unknown, error: CallError, opts: { items?: Reply[]; emptyRequest?: boolean } = {}): Promise<Error> {
+async function diagnoseCallError(rpc: Rpc, sent: unknown, error: CallError, opts: { items?: Reply[]; emptyRequest?: boolean } = {}): Promise<Error> {
   const evidence: Evidence = { sent, received: opts.items ? values(opts.items) : undefined, errorText: error.message };
-  const mathLog = plain(await logs('math'));
-  switch (error.code) {
-    case grpc.status.UNAVAILABLE: {
-      if (/The invalid gRPC package/.test(mathLog)) return mistake('wrong-package-name', withLog(evidence, mathLog, /The invalid gRPC package[^\n]*/));
-      if (/The invalid \.proto definition|ENOENT[^\n]*\.proto/.test(mathLog)) {
-        return mistake('wrong-proto-path', withLog(evidence, mathLog, /The invalid \.proto definition[^\n]*/));
-      }
-      return fail(say({ en: `the math service is not reachable on GRPC_PORT (${port('GRPC_PORT')}): has it crashed? Its log is below`, uk: `математичний сервіс недоступний на GRPC_PORT (${port('GRPC_PORT')}): можливо, він упав? Його журнал нижче` }), evidence);
-    }
-    case grpc.status.UNIMPLEMENTED:
-      return diagnoseUnimplemented(rpc, evidence);
-    case grpc.status.INTERNAL:
-      if (rpc === 'Squares' && /serializ/i.test(error.details)) return mistake('array-instead-of-observable', evidence);
-      break;
-    case grpc.status.UNKNOWN: {
-      if (opts.emptyRequest && /Cannot read properties of undefined|is not iterable|undefined is not/.test(mathLog)) {
-        return mistake('empty-list-left-out', withLog(evidence, mathLog, /(TypeError|Error)[^\n]*(Cannot read properties of undefined|is not iterable)[^\n]*/));
-      }
-      if (!opts.emptyRequest) {
-        const src = mathSources();
-        if (/Grpc\w+Exception\s*\(/.test(src) && !/GrpcExceptionFilter/.test(src)) return mistake('grpc-exception-without-filter', evidence);
-        return mistake('error-without-grpc-code', evidence);
-      }
-      break;
-    }
-    case grpc.status.DEADLINE_EXCEEDED:
-      return fail(say({ en: `${rpc} did not finish within ${CALL_TIMEOUT_MS / 1000} s: does the Observable complete?`, uk: `${rpc} не закінчився за ${CALL_TIMEOUT_MS / 1000} с: чи завершується Observable?` }), evidence);
-  }
-  return fail(say({ en: `${rpc} failed with ${error.message}`, uk: `${rpc} завершився помилкою ${error.message}` }), evidence);
+  const request = opts.emptyRequest ? 'empty' : JSON.stringify(sent).includes('-') ? 'negative' : 'values';
+  return diagnose<Wire>(detectors, { kind: 'call-error', rpc, code: error.code, details: error.details, request }, { expected: expectedOf(rpc, error), meaning: meaningOf(rpc, error.code) }, evidence);
 }
 
-const DECORATOR = /@(GrpcMethod|GrpcStreamMethod|GrpcStreamCall)\s*\(([^)]*)\)\s*(?:@\w+\([^)]*\)\s*)*(?:public\s+|private\s+|async\s+)*(\w+)\s*\(/g;
+function expectedOf(rpc: Rpc, error: CallError): string {
+  if (error.code === grpc.status.DEADLINE_EXCEEDED) return say({ en: `${rpc} did not finish within ${CALL_TIMEOUT_MS / 1000} s`, uk: `${rpc} не закінчився за ${CALL_TIMEOUT_MS / 1000} с` });
+  if (error.code === grpc.status.UNAVAILABLE) return say({ en: `the math service is not reachable on GRPC_PORT (${port('GRPC_PORT')}): ${rpc} failed with ${error.message}`, uk: `математичний сервіс недоступний на GRPC_PORT (${port('GRPC_PORT')}): ${rpc} завершився помилкою ${error.message}` });
+  return say({ en: `${rpc} failed with ${error.message}`, uk: `${rpc} завершився помилкою ${error.message}` });
+}
 
-function diagnoseUnimplemented(rpc: string, evidence: Evidence): Error {
-  const bound = [...mathSources().matchAll(DECORATOR)].map(([, kind, args, methodName]) => {
-    const [service, method] = [...args.matchAll(/['"`]([^'"`]*)['"`]/g)].map((m) => m[1]);
-    return { kind, service, rpc: method ?? methodName.charAt(0).toUpperCase() + methodName.slice(1), methodName };
-  });
-  const candidates = bound.filter((b) => b.rpc.toLowerCase() === rpc.toLowerCase() || b.methodName.toLowerCase() === rpc.toLowerCase());
-  if (rpc === 'RunningSum' && candidates.some((c) => c.kind === 'GrpcMethod')) return mistake('grpc-method-on-request-stream', evidence);
-  if (candidates.length > 0) return mistake('wrong-service-or-method-name', evidence);
-  return fail(
-    say({ en: `no handler answers MathService.${rpc} yet (${evidence.errorText}): bind a controller method to it with ${rpc === 'RunningSum' ? 'the decorator for request streams' : 'a gRPC method decorator'}`, uk: `жоден обробник поки не відповідає на MathService.${rpc} (${evidence.errorText}): привʼяжіть до нього метод контролера ${rpc === 'RunningSum' ? 'декоратором для потоків запитів' : 'декоратором методу gRPC'}` }),
-    evidence,
-  );
+/** What a status code can mean in this exercise: every cause it is compatible with, none singled out. */
+function meaningOf(rpc: Rpc, code: number): string | undefined {
+  switch (code) {
+    case grpc.status.UNAVAILABLE:
+      return say({ en: 'the service crashed or never listened on GRPC_PORT: its log is below', uk: 'сервіс упав або так і не почав слухати GRPC_PORT: його журнал нижче' });
+    case grpc.status.UNIMPLEMENTED:
+      return say({
+        en: `no handler is registered for MathService.${rpc}: a decorator's service or rpc name differs from proto/math.proto, the decorator is not the one for ${rpc === 'RunningSum' ? 'a stream of requests' : 'this kind of rpc'}, or the controller is not in the module's controllers`,
+        uk: `для MathService.${rpc} не зареєстровано жодного обробника: назва сервісу чи rpc у декораторі відрізняється від proto/math.proto, декоратор не той, що потрібен для ${rpc === 'RunningSum' ? 'потоку запитів' : 'такого rpc'}, або контролера немає в controllers модуля`,
+      });
+    case grpc.status.INTERNAL:
+      return say({ en: 'the answer could not be encoded as the proto message: each emitted value must be one message object with the proto\'s field names', uk: 'відповідь не вдалося закодувати як повідомлення з proto: кожне видане значення має бути одним обʼєктом-повідомленням із назвами полів із proto' });
+    case grpc.status.UNKNOWN:
+      return say({
+        en: 'the handler threw something that carries no gRPC status: an error without a numeric code, an exception no filter turns into a status, or a crash (a TypeError: see the log below)',
+        uk: 'обробник кинув щось без статусу gRPC: помилку без числового code, виняток, який жоден фільтр не перетворює на статус, або збій (TypeError: див. журнал нижче)',
+      });
+    case grpc.status.DEADLINE_EXCEEDED:
+      return say({ en: 'the Observable never completes, or the handler waits for something that does not come', uk: 'Observable ніколи не завершується, або обробник чекає на те, що не надходить' });
+  }
+  return undefined;
 }
 
 async function gatewayClue(): Promise<string> {
-  const log = plain(await logs('gateway'));
+  const log = stripColours(await logs('gateway'));
   if (/The invalid gRPC package/.test(log)) return say({ en: ' (the gateway log says its gRPC client has the wrong package name)', uk: ' (у журналі шлюзу сказано, що його gRPC-клієнт має неправильну назву пакета)' });
   if (/The invalid gRPC service/.test(log)) return say({ en: " (the gateway log says getService() was given a service name the proto does not have: use 'MathService')", uk: " (у журналі шлюзу сказано, що getService() отримав назву сервісу, якої немає в proto: використайте 'MathService')" });
   if (/The invalid \.proto definition/.test(log)) return say({ en: ' (the gateway log says its protoPath points to no file)', uk: ' (у журналі шлюзу сказано, що його protoPath не вказує на жоден файл)' });
   return '';
 }
 
-function withLog(evidence: Evidence, log: string, line: RegExp): Evidence {
-  const found = log.match(line);
-  return found ? { ...evidence, errorText: found[0].trim() } : evidence;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The learner's files and logs
-
-function mathSources(): string {
-  const root = join(exerciseDir(), 'math-service');
-  const texts: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts')) texts.push(readFileSync(path, 'utf8'));
-    }
-  };
-  try {
-    walk(root);
-  } catch {
-    return '';
-  }
-  // Comments removed, so that a TODO or a note about keepCase is not mistaken for code.
-  return texts.join('\n').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
-}
-
-function plain(log: unknown): string {
-  const text = Array.isArray(log) ? log.join('\n') : String(log ?? '');
-  return text.replace(/\x1b\[[0-9;]*m/g, '');
-}
-
 async function sendingLines(): Promise<string[]> {
-  return plain(await logs('math')).match(/sending -?\d+/g) ?? [];
+  return stripColours(await logs('math')).match(/sending -?\d+/g) ?? [];
 }
