@@ -2,11 +2,22 @@ import type { ChalkInstance } from 'chalk';
 import { t } from '../../i18n/messages';
 import { wrapText } from '../../ui/wrap';
 import { firstFailure, type CheckResult } from '../check-result';
+import { foldFrameworkFrames } from './trim';
 
-const LOG_TAIL = 40;
+/** Log lines shown per service: all of them with --verbose, else the last few, framework frames folded. */
+const LOG_TAIL_BRIEF = 8;
 
-/** The human report: the first failure in full, then the rest in a line each, then the services' logs. */
-export function renderPretty(result: CheckResult, style: ChalkInstance, width?: number): string {
+export interface PrettyOptions {
+  /** Every log line and every stack frame (`check --verbose`); otherwise framework frames are folded. */
+  verbose?: boolean;
+}
+
+/**
+ * The human report, laid out for a 40-row terminal read from the bottom up: the checks, the services'
+ * last log lines, the other failures in a line each, then the first failure with what was sent and
+ * what came back, and last its cause and its fix, right above the verdict.
+ */
+export function renderPretty(result: CheckResult, style: ChalkInstance, width?: number, options: PrettyOptions = {}): string {
   const out: string[] = [];
   const seconds = (result.durationMs / 1000).toFixed(1);
   const graded = result.tests.filter((x) => x.status !== 'skip');
@@ -20,28 +31,35 @@ export function renderPretty(result: CheckResult, style: ChalkInstance, width?: 
     out.push(style.bold.green(t('check.passed', { id: result.exercise, passed: graded.length, total: graded.length, seconds })));
     return out.join('\n');
   }
-  const first = firstFailure(result);
-  if (first) {
-    out.push(style.bold(`${t('check.firstFailure')}: ${first.name}`));
-    const [title, ...rest] = (first.message ?? '').split('\n');
-    out.push(style.red(wrapText(title, width)));
-    for (const line of rest) out.push(wrapText(colorEvidence(line, style), width));
-    const others = failed.filter((x) => x !== first);
-    if (others.length > 0) {
-      out.push('', style.bold(`${t('check.otherFailures')}:`));
-      for (const o of others) out.push(`  - ${o.name}: ${(o.message ?? '').split('\n')[0]}`);
-    }
-  }
+  const fold = (count: number) => style.dim(`  ${t('check.framesFolded', { count })}`);
   const logs = Object.entries(result.logs);
   if (logs.length > 0) {
-    out.push('');
     for (const [service, log] of logs) {
       out.push(style.bold(`${t('check.logsOf', { service })}:`));
-      const lines = log ? log.split('\n') : [];
-      const shown = lines.slice(-LOG_TAIL);
-      if (lines.length > shown.length) out.push(style.dim(`  [${service}] … ${lines.length - shown.length} earlier lines`));
+      const all = log ? log.split('\n') : [];
+      const lines = options.verbose ? all : foldFrameworkFrames(all, fold);
+      const shown = options.verbose ? lines : lines.slice(-LOG_TAIL_BRIEF);
+      if (lines.length > shown.length) out.push(style.dim(`  [${service}] ${t('check.earlierLines', { count: lines.length - shown.length })}`));
       out.push(...(shown.length ? shown.map((l) => style.dim(`  [${service}] `) + l) : [style.dim(`  ${t('check.noLogs')}`)]));
     }
+    out.push('');
+  }
+  const first = firstFailure(result);
+  if (first) {
+    const others = failed.filter((x) => x !== first);
+    if (others.length > 0) {
+      out.push(style.bold(`${t('check.otherFailures')}:`));
+      for (const o of others) out.push(`  - ${o.name}: ${(o.message ?? '').split('\n')[0]}`);
+      out.push('');
+    }
+    out.push(style.bold(`${t('check.firstFailure')}: ${first.name}`));
+    const message = (first.message ?? '').split('\n');
+    const lines = options.verbose ? message : foldFrameworkFrames(message, fold);
+    const { before, cause, fix } = forReading(lines, first.mistake !== undefined);
+    for (const line of before) out.push(wrapText(colorEvidence(line, style), width));
+    if (cause.length > 0) out.push(style.red(wrapText(cause[0], width)));
+    for (const line of cause.slice(1)) out.push(wrapText(colorEvidence(line, style), width));
+    for (const line of fix) out.push(wrapText(colorEvidence(line, style), width));
   }
   const notRun = result.tests.length - graded.length;
   // Counted over every check of the exercise, those not run included: "1 of 9 failed, 5 not run after it".
@@ -51,10 +69,26 @@ export function renderPretty(result: CheckResult, style: ChalkInstance, width?: 
   return out.join('\n');
 }
 
+const FIX = /^(Fix|Як виправити):/;
+const MEANS = /^(This can mean|Це може означати):/;
+
+/**
+ * A failure's lines in reading order. A named mistake is written title, explanation, fix, then the
+ * evidence (and what happened to the services); shown, the evidence comes first and the cause and the
+ * fix last. A plain failure keeps its order (what was expected, then the evidence), with what the
+ * symptom can mean moved last.
+ */
+function forReading(lines: string[], named: boolean): { before: string[]; cause: string[]; fix: string[] } {
+  const fixAt = lines.findIndex((l) => FIX.test(l));
+  if (named && fixAt > 0) return { before: lines.slice(fixAt + 1), cause: lines.slice(0, fixAt), fix: [lines[fixAt]] };
+  return { before: [], cause: lines.filter((l) => !MEANS.test(l)), fix: lines.filter((l) => MEANS.test(l)) };
+}
+
 function colorEvidence(line: string, style: ChalkInstance): string {
   // The labels the harness writes, in every language of the course.
   if (/^(Fix|Як виправити):/.test(line)) return style.green(line);
   if (/^(sent|received|надіслано|отримано):/.test(line)) return style.cyan(line);
+  if (MEANS.test(line)) return style.yellow(line);
   if (/^NestJS (said|каже):/.test(line)) return style.yellow(line);
   return line;
 }

@@ -67,6 +67,8 @@ export const core = {
   'check.otherFailures': 'Also failing',
   'check.logsOf': 'Logs of {service}',
   'check.noLogs': '(no output)',
+  'check.framesFolded': '… {count, plural, one {# framework stack frame} other {# framework stack frames}} (node_modules, node:internal) left out: --verbose shows them',
+  'check.earlierLines': '… {count, plural, one {# earlier line} other {# earlier lines}} (--verbose shows them)',
   'check.sent': 'sent',
   'check.received': 'received',
   'check.name.servicesStart': 'services start',

@@ -18,6 +18,7 @@ export const help = {
   'help.check.reporter': 'pretty, json or junit',
   'help.check.timeout': 'hard time limit of the whole check',
   'help.check.timings': 'after the report, where the time went: broker probe, each service from spawn to ready, type check, suite load, tests, teardown',
+  'help.check.verbose': 'show every log line and every stack frame (by default the report keeps the last log lines and folds the frames of node_modules and node:internal)',
   'help.check.sandbox': "run the services in a bubblewrap sandbox, as grade does (Linux; see docs/SANDBOX.md)",
   'help.check.assignment': "use this assignment's time limit (default: the workspace's assignment, if it sets one)",
   'help.check.after': '\nExit codes: 0 pass, 1 fail, 2 usage or environment error (e.g. a broker is not running).\n\nExample:\n  $ learn-nest-micro check tcp-basics\n  $ learn-nest-micro check tcp-basics --reporter junit > report.xml',

@@ -69,6 +69,8 @@ export const core: Record<keyof typeof en, string> = {
   'check.otherFailures': 'Також не пройдено',
   'check.logsOf': 'Журнал сервісу {service}',
   'check.noLogs': '(нічого не виведено)',
+  'check.framesFolded': '… пропущено {count, plural, one {# кадр стека} few {# кадри стека} many {# кадрів стека} other {# кадру стека}} фреймворку (node_modules, node:internal): --verbose покаже їх',
+  'check.earlierLines': '… {count, plural, one {# попередній рядок} few {# попередні рядки} many {# попередніх рядків} other {# попереднього рядка}} (--verbose покаже їх)',
   'check.sent': 'надіслано',
   'check.received': 'отримано',
   'check.name.servicesStart': 'сервіси запускаються',

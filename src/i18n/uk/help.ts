@@ -20,6 +20,7 @@ export const help: Record<keyof typeof en, string> = {
   'help.check.reporter': 'pretty, json або junit',
   'help.check.timeout': 'жорсткий ліміт часу всієї перевірки',
   'help.check.timings': 'після звіту показати, на що пішов час: зʼєднання з брокером, кожен сервіс від запуску до готовності, перевірка типів, завантаження тестів, тести, зупинка сервісів',
+  'help.check.verbose': 'показати всі рядки журналів і всі кадри стека (типово звіт залишає останні рядки журналів і згортає кадри з node_modules та node:internal)',
   'help.check.sandbox': "запустити сервіси в пісочниці bubblewrap, як це робить grade (Linux; див. docs/SANDBOX.md)",
   'help.check.assignment': 'взяти ліміт часу з цього завдання (типово: із завдання робочої теки, якщо воно його задає)',
   'help.check.after': '\nКоди виходу: 0 — пройдено, 1 — не пройдено, 2 — помилка використання або середовища (напр., брокер не запущено).\n\nПриклади:\n  $ learn-nest-micro check tcp-basics\n  $ learn-nest-micro check tcp-basics --reporter junit > report.xml',
