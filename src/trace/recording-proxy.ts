@@ -1,0 +1,126 @@
+import net from 'node:net';
+import { AmqpDecoder } from './decoders/amqp';
+import { HttpDecoder } from './decoders/http';
+import type { Link, StreamDecoder } from './decoders/link';
+import { NestTcpDecoder } from './decoders/nest-tcp';
+import { RespDecoder } from './decoders/resp';
+import type { TraceRecorder } from './recorder';
+import type { Transport } from './model';
+
+/**
+ * What the proxy expects on its port: a service's port carries Nest TCP, HTTP/1.1 or gRPC (told
+ * apart by the caller's first bytes); a broker's port carries that broker's protocol.
+ */
+export type ProxyProtocol = 'service' | 'rabbitmq' | 'redis' | 'nats' | 'mqtt';
+
+export interface RecordingProxyOptions {
+  recorder: TraceRecorder;
+  /** Participant ids: who connects to this proxy, and who is behind it. */
+  caller: string;
+  target: string;
+  protocol: ProxyProtocol;
+  targetHost: string;
+  targetPort: number;
+  /** Bodies already published, shared by the broker proxies of one trace to link a delivery to its publish. */
+  published: Map<string, number>;
+}
+
+const BROKER_TRANSPORT: Record<Exclude<ProxyProtocol, 'service'>, Transport> = { rabbitmq: 'rmq', redis: 'redis', nats: 'nats', mqtt: 'mqtt' };
+
+/**
+ * A TCP proxy in front of one service or broker for one caller, recording what passes. The bytes are
+ * forwarded untouched (with the sockets' own back-pressure); decoding only reads them, and a
+ * decoder that fails is switched off for that connection rather than disturbing it.
+ */
+export class RecordingProxy {
+  private readonly servers: net.Server[] = [];
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(private readonly options: RecordingProxyOptions) {}
+
+  async listen(port: number): Promise<void> {
+    const bind = (host: string) =>
+      new Promise<net.Server>((resolve, reject) => {
+        const server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+        server.once('error', reject);
+        server.listen({ port, host, exclusive: true }, () => {
+          server.off('error', reject);
+          resolve(server);
+        });
+      });
+    this.servers.push(await bind('127.0.0.1'));
+    // A client given "localhost" may try ::1 first.
+    await bind('::1').then((s) => this.servers.push(s), () => undefined);
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  }
+
+  private track(socket: net.Socket): net.Socket {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    return socket;
+  }
+
+  private accept(client: net.Socket): void {
+    const { recorder, caller, target, protocol, targetHost, targetPort } = this.options;
+    const link: Link = { recorder, caller, target };
+    this.track(client);
+    const upstream = this.track(net.connect({ host: targetHost, port: targetPort, allowHalfOpen: true, autoSelectFamily: true }));
+    // A connection broken on one side is broken on the other, as without the proxy.
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.pipe(upstream);
+    upstream.pipe(client);
+
+    let decoder: StreamDecoder | undefined;
+    let off = false;
+    const safely = (work: () => void) => {
+      if (off) return;
+      try {
+        work();
+      } catch {
+        off = true;
+      }
+    };
+    const brokerTransport = protocol === 'service' ? undefined : BROKER_TRANSPORT[protocol];
+    if (brokerTransport) {
+      recorder.add({ from: caller, to: target, transport: brokerTransport, kind: 'connect' });
+      decoder = protocol === 'rabbitmq' ? new AmqpDecoder(link, this.options.published) : protocol === 'redis' ? new RespDecoder(link, this.options.published) : undefined;
+    }
+    let sniffed = protocol !== 'service';
+    let grpc = false;
+    client.on('data', (chunk: Buffer) =>
+      safely(() => {
+        if (!sniffed) {
+          sniffed = true;
+          decoder = sniff(chunk, link);
+          if (!decoder && chunk.subarray(0, 3).toString('latin1') === 'PRI') {
+            // gRPC runs over HTTP/2 (compressed headers): recorded as its connection only.
+            grpc = true;
+            recorder.add({ from: caller, to: target, transport: 'grpc', kind: 'connect' });
+          }
+        }
+        decoder?.fromCaller(chunk);
+      }),
+    );
+    upstream.on('data', (chunk: Buffer) => safely(() => decoder?.fromTarget(chunk)));
+    client.once('close', () => {
+      safely(() => decoder?.closed?.());
+      if (brokerTransport) recorder.add({ from: caller, to: target, transport: brokerTransport, kind: 'close' });
+      if (grpc) recorder.add({ from: caller, to: target, transport: 'grpc', kind: 'close' });
+    });
+  }
+}
+
+/** The decoder for a service connection, from the caller's first bytes (Nest TCP `<length>#{…}`, or an HTTP/1.1 request line). */
+function sniff(first: Buffer, link: Link): StreamDecoder | undefined {
+  const head = first.subarray(0, 64).toString('latin1');
+  if (/^\d+#/.test(head)) return new NestTcpDecoder(link);
+  if (/^[A-Z]+ \S+ HTTP\/1\.[01]\r?\n?/.test(head) || /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /.test(head)) return new HttpDecoder(link);
+  return undefined;
+}

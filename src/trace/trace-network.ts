@@ -1,0 +1,87 @@
+import type { BrokerName, ExerciseManifest } from '../catalog/schema';
+import { freePort } from '../runner/ports';
+import { RecordingProxy, type ProxyProtocol } from './recording-proxy';
+import { t } from '../i18n/messages';
+import type { TraceRecorder } from './recorder';
+
+const BROKER_LABELS: Record<BrokerName, string> = { rabbitmq: 'RabbitMQ', redis: 'Redis', nats: 'NATS', mqtt: 'MQTT' };
+const DEFAULT_PORTS: Record<BrokerName, number> = { rabbitmq: 5672, redis: 6379, nats: 4222, mqtt: 1883 };
+export const SUITE = 'suite';
+/** Who calls through a fault proxy when that cannot be told (more than one other service). */
+const SOMEONE = 'client';
+
+/**
+ * The addresses of one traced check or run. Each party (every service, and the hidden suite) gets
+ * its own recording proxy in front of every other service's port and in front of each broker, so a
+ * proxy knows who is calling whom. The real values stay in the check's env (broker clean-up uses them).
+ */
+export interface TraceNetwork {
+  /** Per service (instance) name: the env values that differ from the check's. */
+  serviceEnv: Record<string, Record<string, string>>;
+  /** The suite's env values that differ from the check's. */
+  suiteEnv: Record<string, string>;
+  /** The env the fault proxies are started with: their targets go through a recording proxy too. */
+  faultEnv: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startTraceNetwork(recorder: TraceRecorder, manifest: ExerciseManifest, env: Record<string, string>): Promise<TraceNetwork> {
+  const proxies: RecordingProxy[] = [];
+  const published = new Map<string, number>();
+  const services = manifest.services.map((s) => s.name);
+  const parties = [...services, SUITE];
+  const serviceEnv: Record<string, Record<string, string>> = Object.fromEntries(services.map((s) => [s, {}]));
+  const suiteEnv: Record<string, string> = {};
+  const faultEnv = { ...env };
+  const envOf = (party: string) => (party === SUITE ? suiteEnv : serviceEnv[party]!);
+
+  recorder.participant(SUITE, 'suite', t('trace.suite'));
+  for (const s of services) recorder.participant(s, 'service');
+  const proxy = async (caller: string, target: string, protocol: ProxyProtocol, targetHost: string, targetPort: number): Promise<number> => {
+    const listenPort = await freePort();
+    const p = new RecordingProxy({ recorder, caller, target, protocol, targetHost, targetPort, published });
+    proxies.push(p);
+    await p.listen(listenPort);
+    return listenPort;
+  };
+
+  try {
+    // A service's own port: the others reach it through their own proxies.
+    for (const service of manifest.services) {
+      if (!('port' in service.ready)) continue;
+      const portVar = service.ready.port;
+      const real = Number(env[portVar]);
+      for (const party of parties) {
+        if (party === service.name) continue;
+        envOf(party)[portVar] = String(await proxy(party, service.name, 'service', 'localhost', real));
+      }
+      // A fault proxy in front of this port forwards through a recording proxy of its own.
+      for (const spec of Object.values(manifest.env)) {
+        if (spec.kind !== 'proxy' || spec.target !== portVar) continue;
+        const others = services.filter((s) => s !== service.name);
+        const caller = others.length === 1 ? others[0]! : SOMEONE;
+        if (caller === SOMEONE) recorder.participant(SOMEONE, 'client');
+        faultEnv[portVar] = String(await proxy(caller, service.name, 'service', 'localhost', real));
+      }
+    }
+    // Brokers: each party's URL points at its own proxy in front of the real broker.
+    for (const [name, spec] of Object.entries(manifest.env)) {
+      if (spec.kind !== 'broker') continue;
+      const url = new URL(env[name]!);
+      const host = url.hostname.replace(/^\[|\]$/g, '') || 'localhost';
+      const port = Number(url.port) || DEFAULT_PORTS[spec.broker];
+      recorder.participant(spec.broker, 'broker', BROKER_LABELS[spec.broker]);
+      for (const party of parties) {
+        const listenPort = await proxy(party, spec.broker, spec.broker, host, port);
+        const mine = new URL(env[name]!);
+        mine.hostname = '127.0.0.1';
+        mine.port = String(listenPort);
+        envOf(party)[name] = mine.toString();
+      }
+    }
+  } catch (error) {
+    await Promise.all(proxies.map((p) => p.close()));
+    throw error;
+  }
+  return { serviceEnv, suiteEnv, faultEnv, close: async () => void (await Promise.all(proxies.map((p) => p.close()))) };
+}
