@@ -75,7 +75,7 @@ function diagram(trace: Trace, people: Participant[], rows: Row[], lang: Languag
     const left = Math.min(from, to);
     const label = eventLabel(e);
     // The label runs from the arrow's left end to the diagram's right edge, about 7 px a character.
-    const room = Math.max(18, Math.floor((width - left - 12) / 7));
+    const room = Math.max(18, Math.floor((width - left - 16) / 7.4));
     const dash = look.dashed ? ' stroke-dasharray="5 4"' : '';
     let drawing: string;
     if (from === to) {
@@ -129,6 +129,7 @@ h1 { font-size: 1.4rem; margin: 0 0 .3rem; } h2 { font-size: 1.05rem; margin: 0 
 #detail dt { color: #4b5563; } #detail dd { margin: 0; overflow-wrap: anywhere; }
 #detail pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f1f3f5; padding: .5rem; max-height: 60vh; overflow: auto; margin: .2rem 0 .6rem; }
 .none { color: #4b5563; font-style: italic; }
+figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: .3rem; } figcaption.fail { color: #8c1d18; }
 `;
 
 /** Shows one view when a test is picked, and a message's whole payload when its arrow is clicked. */
@@ -182,14 +183,19 @@ export function renderTraceHtml(trace: Trace, options: { lang?: 'en' | 'uk' } = 
   const opened = firstFailing ? `test-${firstFailing.number}` : 'all';
 
   const views = [
-    { id: 'all', rows: rowsOf(trace, trace.events, true), count: trace.events.length },
+    { id: 'all', caption: '', cls: '', rows: rowsOf(trace, trace.events, true), count: trace.events.length },
     ...tests.map((x) => {
       const events = eventsOfTest(trace, x.test);
-      return { id: `test-${x.number}`, rows: rowsOf(trace, events, false), count: events.length };
+      const caption = `${say('traceView.test', { number: x.number, count: tests.length, name: x.test.name })} · ${say(`traceView.status.${x.test.status}`)}`;
+      return { id: `test-${x.number}`, caption, cls: x.test.status, rows: rowsOf(trace, events, false), count: events.length };
     }),
   ];
   const figures = views
-    .map((v) => `<figure class="view" data-view="${v.id}"${v.id === opened ? '' : ' hidden'}>${v.count === 0 ? `<p class="none">${html(say('traceView.html.none'))}</p>` : ''}${diagram(trace, people, v.rows, lang)}</figure>`)
+    .map((v) => {
+      const caption = v.caption ? `<figcaption class="${v.cls}">${html(v.caption)}</figcaption>` : '';
+      const none = v.count === 0 ? `<p class="none">${html(say('traceView.html.none'))}</p>` : '';
+      return `<figure class="view" data-view="${v.id}"${v.id === opened ? '' : ' hidden'}>${caption}${none}${diagram(trace, people, v.rows, lang)}</figure>`;
+    })
     .join('\n');
 
   const button = (view: string, text: string, cls: string) => `<li><button type="button" class="${cls}" data-view="${view}" aria-pressed="${view === opened}">${html(text)}</button></li>`;

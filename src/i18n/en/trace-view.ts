@@ -13,7 +13,7 @@ export const traceView = {
   'traceView.dropped': 'The recording stopped keeping messages at its cap: {count, plural, one {# more message was} other {# more messages were}} not recorded.',
 
   'traceView.html.title': 'Messages of {exercise}',
-  'traceView.html.summary': '{source} of {exercise}, started {startedAt}: {count, plural, one {# message} other {# messages}}.',
+  'traceView.html.summary': '{source, select, run {A run} other {A check}} of {exercise}, started {startedAt}: {count, plural, one {# message} other {# messages}}.',
   'traceView.html.tests': 'Tests',
   'traceView.html.all': 'All messages',
   'traceView.html.pick': 'Click an arrow to see its whole message.',

@@ -15,7 +15,7 @@ export const traceView: Record<keyof typeof en, string> = {
   'traceView.dropped': 'Запис дійшов до своєї межі й далі повідомлень не зберігав: не записано ще {count, plural, one {# повідомлення} few {# повідомлення} many {# повідомлень} other {# повідомлення}}.',
 
   'traceView.html.title': 'Повідомлення вправи {exercise}',
-  'traceView.html.summary': '{source} вправи {exercise}, початок {startedAt}: {count, plural, one {# повідомлення} few {# повідомлення} many {# повідомлень} other {# повідомлення}}.',
+  'traceView.html.summary': '{source, select, run {Запуск} other {Перевірка}} вправи {exercise}, початок {startedAt}: {count, plural, one {# повідомлення} few {# повідомлення} many {# повідомлень} other {# повідомлення}}.',
   'traceView.html.tests': 'Тести',
   'traceView.html.all': 'Усі повідомлення',
   'traceView.html.pick': 'Клацніть стрілку, щоб побачити повідомлення повністю.',
