@@ -74,11 +74,13 @@ describe('the terminal sequence diagram', () => {
       for (const line of out.split('\n')) expect(stringWidth(line), line).toBeLessThanOrEqual(width);
       expect(out).toContain('注文');
     }
-    const escapes: Trace = { ...trace, events: [{ ...sendVsEmit.events[0], payload: { bell: '\u0007\u001b[2J' } }] };
+    // In a payload (JSON escapes it) and in a pattern, which is learner text too.
+    const escapes: Trace = { ...trace, events: [{ ...sendVsEmit.events[0], pattern: 'order\u001b[31m', payload: { bell: '\u0007\u001b[2J' } }] };
     const all = renderSequence(sendVsEmit, { width: 100, style: plain }) + renderSequence(trace, { width: 100, style: plain }) + renderSequence(escapes, { width: 100, style: plain });
     // eslint-disable-next-line no-control-regex
     expect(all).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     expect(all).toContain('\\u001b[2J');
+    expect(all).toContain('order\\u001b[31m');
   });
 
   test.each([
