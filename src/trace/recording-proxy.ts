@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { AmqpDecoder } from './decoders/amqp';
+import { AmqpDecoder, type AmqpIndex } from './decoders/amqp';
 import { HttpDecoder } from './decoders/http';
 import type { Link, StreamDecoder } from './decoders/link';
 import { NestTcpDecoder } from './decoders/nest-tcp';
@@ -21,8 +21,8 @@ export interface RecordingProxyOptions {
   protocol: ProxyProtocol;
   targetHost: string;
   targetPort: number;
-  /** Bodies already published, shared by the broker proxies of one trace to link a delivery to its publish. */
-  published: Map<string, number>;
+  /** What the broker proxies of one trace share to link a delivery to its publish (and an answer to its question). */
+  shared: { amqp: AmqpIndex; redis: Map<string, number> };
 }
 
 const BROKER_TRANSPORT: Record<Exclude<ProxyProtocol, 'service'>, Transport> = { rabbitmq: 'rmq', redis: 'redis', nats: 'nats', mqtt: 'mqtt' };
@@ -90,7 +90,7 @@ export class RecordingProxy {
     const brokerTransport = protocol === 'service' ? undefined : BROKER_TRANSPORT[protocol];
     if (brokerTransport) {
       recorder.add({ from: caller, to: target, transport: brokerTransport, kind: 'connect' });
-      decoder = protocol === 'rabbitmq' ? new AmqpDecoder(link, this.options.published) : protocol === 'redis' ? new RespDecoder(link, this.options.published) : undefined;
+      decoder = protocol === 'rabbitmq' ? new AmqpDecoder(link, this.options.shared.amqp) : protocol === 'redis' ? new RespDecoder(link, this.options.shared.redis) : undefined;
     }
     let sniffed = protocol !== 'service';
     let grpc = false;

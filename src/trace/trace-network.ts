@@ -1,5 +1,6 @@
 import type { BrokerName, ExerciseManifest } from '../catalog/schema';
 import { freePort } from '../runner/ports';
+import { AmqpIndex } from './decoders/amqp';
 import { RecordingProxy, type ProxyProtocol } from './recording-proxy';
 import { t } from '../i18n/messages';
 import type { TraceRecorder } from './recorder';
@@ -27,7 +28,7 @@ export interface TraceNetwork {
 
 export async function startTraceNetwork(recorder: TraceRecorder, manifest: ExerciseManifest, env: Record<string, string>): Promise<TraceNetwork> {
   const proxies: RecordingProxy[] = [];
-  const published = new Map<string, number>();
+  const shared = { amqp: new AmqpIndex(), redis: new Map<string, number>() };
   const services = manifest.services.map((s) => s.name);
   const parties = [...services, SUITE];
   const serviceEnv: Record<string, Record<string, string>> = Object.fromEntries(services.map((s) => [s, {}]));
@@ -39,7 +40,7 @@ export async function startTraceNetwork(recorder: TraceRecorder, manifest: Exerc
   for (const s of services) recorder.participant(s, 'service');
   const proxy = async (caller: string, target: string, protocol: ProxyProtocol, targetHost: string, targetPort: number): Promise<number> => {
     const listenPort = await freePort();
-    const p = new RecordingProxy({ recorder, caller, target, protocol, targetHost, targetPort, published });
+    const p = new RecordingProxy({ recorder, caller, target, protocol, targetHost, targetPort, shared });
     proxies.push(p);
     await p.listen(listenPort);
     return listenPort;

@@ -115,8 +115,21 @@ class AmqpReader {
   }
 }
 
-/** What the diagram names a message by: the Nest pattern inside a Nest message, else the routing key. */
-function patternOf(body: unknown, routingKey: string): string {
+/** What one trace's AMQP connections share: publishes by body, requests by correlation id. */
+export class AmqpIndex {
+  readonly published = new Map<string, number>();
+  /** A Nest request's correlation id → its publish and pattern, so that the answer is named like the question. */
+  readonly requests = new Map<string, { seq: number; pattern: string }>();
+}
+
+/** Nest's RMQ answer: `{ id, response | err, isDisposed }`, sent to the caller's reply queue. */
+function isNestReply(body: unknown): boolean {
+  return !!body && typeof body === 'object' && !('pattern' in body) && ('response' in body || 'err' in body || 'isDisposed' in body);
+}
+
+/** What the diagram names a message by: the Nest pattern inside a Nest message (a reply by its request's), else the routing key. */
+function patternOf(body: unknown, routingKey: string, request?: { pattern: string }): string {
+  if (request && isNestReply(body)) return request.pattern;
   if (body && typeof body === 'object' && 'pattern' in body) {
     const pattern = (body as { pattern: unknown }).pattern;
     return typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
@@ -152,8 +165,7 @@ export class AmqpDecoder implements StreamDecoder {
 
   constructor(
     private readonly link: Link,
-    /** The publish of each message body, shared by every AMQP connection of the trace. */
-    private readonly published: Map<string, number>,
+    private readonly index: AmqpIndex,
   ) {
     this.toBroker = new AmqpReader(true, (ch, m, f) => this.callerMethod(ch, m, f), (ch, c) => this.publish(ch, c));
     this.fromBroker = new AmqpReader(false, (ch, m, f) => this.brokerMethod(ch, m, f), (ch, c) => this.deliver(ch, c));
@@ -194,16 +206,21 @@ export class AmqpDecoder implements StreamDecoder {
     const exchange = String(content.fields.exchange ?? '');
     const routingKey = String(content.fields.routingKey ?? '');
     const properties = content.properties ?? {};
+    const correlationId = properties.correlationId === undefined ? undefined : String(properties.correlationId);
+    const request = correlationId === undefined || !isNestReply(body) ? undefined : this.index.requests.get(correlationId);
+    const pattern = patternOf(body, routingKey, request);
     const seq = recorder.add({
       from: caller,
       to: target,
       transport: 'rmq',
       kind: 'publish',
-      pattern: patternOf(body, routingKey),
+      pattern,
       payload: body,
-      detail: compact({ exchange, routingKey, persistent: properties.deliveryMode === 2 || undefined, replyTo: properties.replyTo, correlationId: properties.correlationId }),
+      replyTo: request?.seq,
+      detail: compact({ exchange, routingKey, persistent: properties.deliveryMode === 2 || undefined, replyTo: properties.replyTo, correlationId, reply: request ? true : undefined }),
     });
-    this.published.set(bodyKey(raw), seq);
+    this.index.published.set(bodyKey(raw), seq);
+    if (correlationId !== undefined && properties.replyTo !== undefined && !request) this.index.requests.set(correlationId, { seq, pattern });
   }
 
   private deliver(channel: number, content: Content): void {
@@ -212,10 +229,11 @@ export class AmqpDecoder implements StreamDecoder {
     const body = decodeBody(raw);
     const fields = content.fields;
     const routingKey = String(fields.routingKey ?? '');
-    const pattern = patternOf(body, routingKey);
+    const correlationId = content.properties?.correlationId === undefined ? undefined : String(content.properties.correlationId);
+    const pattern = patternOf(body, routingKey, correlationId === undefined ? undefined : this.index.requests.get(correlationId));
     const consumerTag = fields.consumerTag === undefined ? undefined : String(fields.consumerTag);
     const queue = consumerTag === undefined ? undefined : this.queueOfTag.get(consumerTag);
-    const publishedAs = this.published.get(bodyKey(raw));
+    const publishedAs = this.index.published.get(bodyKey(raw));
     const deaths = xDeath(content.properties);
     if (deaths.length > 0) {
       // RabbitMQ moved this message to a dead-letter exchange before this delivery; x-death says from where and why.
