@@ -8,6 +8,7 @@ import { onInterrupt } from '../runner/process-registry';
 import { Workspace } from '../workspace/workspace';
 import { studentGrade, type ExerciseGrade, type StudentGrade } from './gradebook';
 import { runIsolatedCheck, stopRunningChecks } from './isolated-check';
+import { readStudentActivity } from './student-activity';
 import { runPool } from './task-pool';
 import { assertMaterialUnchanged, type Digests } from '../sandbox/integrity';
 
@@ -39,7 +40,8 @@ export function defaultJobs(cores = os.availableParallelism()): number {
 }
 
 /**
- * Re-runs the hidden suites on every student's files (their progress file is never read), each
+ * Re-runs the hidden suites on every student's files (their progress file never decides a grade: only
+ * the attempts and hints it records are carried along, shown as the student's own account), each
  * exercise of each student in an isolated copy, `jobs` at a time. A student's broken or hanging
  * code costs that student the points and nobody else anything. A check that failed by a time limit
  * (or could not run) is run once more on its own, so that a busy machine does not cost a student points.
@@ -121,7 +123,12 @@ export async function gradeClass(options: GradeClassOptions): Promise<StudentGra
     stopInterrupt();
     rmSync(scratch, { recursive: true, force: true });
   }
-  return options.workspaces.map((workspace, student) => studentGrade(workspace, results[student]));
+  return options.workspaces.map((workspace, student) => {
+    const activity = readStudentActivity(workspace);
+    // No progress file: unknown. A file without the exercise: it was never checked, nor a hint shown.
+    const withActivity = results[student].map((r) => (activity ? { ...r, activity: activity.get(r.exercise) ?? { attempts: 0, hintsUsed: 0 } } : r));
+    return studentGrade(workspace, withActivity);
+  });
 }
 
 /** Names the grading process that owns a scratch folder. */

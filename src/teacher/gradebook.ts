@@ -1,4 +1,5 @@
 import { sumPoints } from './assignment-schema';
+import type { Activity } from './student-activity';
 /** A class's grades: what `grade` produces and every gradebook reporter reads. */
 export type GradeStatus = 'pass' | 'fail' | 'error';
 
@@ -14,6 +15,8 @@ export interface ExerciseGrade {
   submitted: boolean;
   /** Failed by a time limit, or the check could not run: not a wrong answer, so worth one more try. */
   worthRetrying?: boolean;
+  /** Checks run and hints shown, as the student's progress file records them (their account, never part of the grade). */
+  activity?: Activity;
 }
 
 export interface StudentGrade {
@@ -59,4 +62,16 @@ export function failingChecks(book: Gradebook): { exercise: string; check: strin
     }
   }
   return [...counts.values()].sort((a, b) => b.students - a.students || a.exercise.localeCompare(b.exercise) || a.check.localeCompare(b.check));
+}
+
+/** A student's checks run and hints shown over the graded exercises; undefined when their progress file said nothing. */
+export function studentActivity(student: StudentGrade): Activity | undefined {
+  const known = student.results.flatMap((r) => (r.activity ? [r.activity] : []));
+  if (known.length === 0) return undefined;
+  return { attempts: known.reduce((n, a) => n + a.attempts, 0), hintsUsed: known.reduce((n, a) => n + a.hintsUsed, 0) };
+}
+
+/** Whether any student's attempts and hints are known: the reports show those columns only then. */
+export function hasActivity(book: Gradebook): boolean {
+  return book.students.some((s) => studentActivity(s) !== undefined);
 }

@@ -6,7 +6,7 @@ import { studentGrade, type ExerciseGrade, type Gradebook } from '../../src/teac
 import { renderGradebookHtml } from '../../src/teacher/gradebook-reporters/html';
 import { tempDir } from '../support/cli';
 
-const grade = (exercise: string, maxPoints: number, status: ExerciseGrade['status'], failedChecks: string[] = [], message = '', submitted = true): ExerciseGrade => ({
+const grade = (exercise: string, maxPoints: number, status: ExerciseGrade['status'], failedChecks: string[] = [], message = '', submitted = true, activity?: ExerciseGrade['activity']): ExerciseGrade => ({
   exercise,
   maxPoints,
   status,
@@ -14,6 +14,7 @@ const grade = (exercise: string, maxPoints: number, status: ExerciseGrade['statu
   failedChecks,
   message,
   submitted,
+  activity,
 });
 
 // A hostile folder name: if the page ever treated it as markup, the image's handler would run.
@@ -27,8 +28,9 @@ const book: Gradebook = {
     { id: 'send-vs-emit', points: 5 },
   ],
   students: [
-    studentGrade('/class/bob', [grade('tcp-basics', 10, 'fail', ['the math service answers { cmd: "sum" }'], 'the math service answers { cmd: "sum" }: There is no matching message handler'), grade('send-vs-emit', 5, 'pass')]),
-    studentGrade('/class/ada', [grade('tcp-basics', 10, 'pass'), grade('send-vs-emit', 5, 'pass')]),
+    // Attempts and hints as the students' progress files tell them; the hostile student has no progress file.
+    studentGrade('/class/bob', [grade('tcp-basics', 10, 'fail', ['the math service answers { cmd: "sum" }'], 'the math service answers { cmd: "sum" }: There is no matching message handler', true, { attempts: 6, hintsUsed: 2 }), grade('send-vs-emit', 5, 'pass', [], '', true, { attempts: 1, hintsUsed: 0 })]),
+    studentGrade('/class/ada', [grade('tcp-basics', 10, 'pass', [], '', true, { attempts: 2, hintsUsed: 0 }), grade('send-vs-emit', 5, 'pass', [], '', true, { attempts: 1, hintsUsed: 0 })]),
     studentGrade(hostile, [grade('tcp-basics', 10, 'fail', ['the math service answers { cmd: "sum" }', 'TypeScript compiles'], 'TypeScript compiles: TS2345 <script>alert(1)</script>'), grade('send-vs-emit', 5, 'fail', [], 'not submitted', false)]),
   ],
 };
@@ -65,6 +67,20 @@ test('the class report page: self-contained, sorts by a clicked column, charts t
   // And by name.
   await page.click('#points thead th:first-child button');
   expect(await names()).toEqual(['<img src=x onerror="window.pwned=1">', 'ada', 'bob']);
+
+  // Attempts and hints per student (– without a progress file), sortable like the rest; the count per exercise on hover.
+  const column = (n: number) => page.$$eval(`#points tbody tr td:nth-child(${n})`, (cells) => cells.map((c) => c.textContent));
+  expect(await page.$$eval('#points thead th', (ths) => ths.map((th) => th.textContent))).toEqual(['student', 'tcp-basics (10)', 'send-vs-emit (5)', 'attempts', 'hints', 'points']);
+  await page.click('#points thead th:nth-child(4) button');
+  expect(await names()).toEqual(['<img src=x onerror="window.pwned=1">', 'ada', 'bob']);
+  expect(await column(4)).toEqual(['–', '3', '7']);
+  expect(await column(5)).toEqual(['–', '0', '2']);
+  await page.click('#points thead th:nth-child(5) button');
+  await page.click('#points thead th:nth-child(5) button');
+  expect(await page.getAttribute('#points thead th:nth-child(5)', 'aria-sort')).toBe('descending');
+  expect(await names()).toEqual(['bob', 'ada', '<img src=x onerror="window.pwned=1">']);
+  expect(await page.getAttribute('#points tbody tr:first-child td:nth-child(4)', 'title')).toBe('tcp-basics: 6 · send-vs-emit: 1');
+  expect(await page.textContent('p.note')).toContain('never part of the grade');
 
   // The chart: the check two students failed is the longest bar, first.
   const bars = await page.$$eval('#failing-chart .bar', (gs) => gs.map((g) => ({ label: g.querySelector('title')?.textContent, width: Number(g.querySelector('rect')?.getAttribute('width')) })));

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { language, t } from '../../i18n/messages';
-import { failingChecks, type ExerciseGrade, type Gradebook } from '../gradebook';
+import { failingChecks, hasActivity, studentActivity, type ExerciseGrade, type Gradebook, type StudentGrade } from '../gradebook';
 
 /** Text as HTML: a student's folder name or a check's message is never markup. */
 const html = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -26,6 +26,16 @@ function barChart(rows: { exercise: string; check: string; students: number }[],
     ].join('');
   });
   return `<svg id="failing-chart" role="img" aria-label="${html(t('gradebook.html.chartTitle'))}" viewBox="0 0 ${labelWidth + barWidth + 60} ${height}" width="100%" style="max-width:${labelWidth + barWidth + 60}px">${bars.join('')}</svg>`;
+}
+
+/**
+ * A student's attempts or hints: the total, the count per exercise in its tooltip; unknown (no progress
+ * file) is – and sorts below 0.
+ */
+function activityCell(s: StudentGrade, field: 'attempts' | 'hintsUsed', cls: string): string {
+  const total = studentActivity(s)?.[field];
+  const each = s.results.flatMap((r) => (r.activity ? [`${r.exercise}: ${r.activity[field]}`] : [])).join(' · ');
+  return `<td class="${cls}" data-value="${total ?? -1}"${each ? ` title="${html(each)}"` : ''}>${total ?? '–'}</td>`;
 }
 
 function cell(r: ExerciseGrade | undefined): { text: string; cls: string; value: number } {
@@ -66,13 +76,15 @@ th button { font: inherit; font-weight: 600; background: none; border: 0; cursor
 th[aria-sort=ascending] button::after { content: ' ▲'; } th[aria-sort=descending] button::after { content: ' ▼'; }
 td.pass { color: #137333; } td.fail { color: #b3261e; } td.error { color: #9a6700; } td.missing { color: #6b7280; }
 #failing-chart rect { fill: #c2410c; } #failing-chart text { font-size: 13px; fill: #1d2327; }
+.note { color: #4b5563; font-size: .9rem; } td.attempts, td.hints { color: #4b5563; }
 details { margin: .3rem 0; } summary { cursor: pointer; } pre { white-space: pre-wrap; background: #f5f6f7; padding: .5rem; }
 `;
 
 /**
  * The class report as one self-contained page (no network needed to open it): points per student and
- * exercise in a table that sorts, the checks that failed most as a bar chart, and per student the
- * first failure of each exercise they did not pass.
+ * exercise in a table that sorts (with each student's attempts and hints, when their progress files
+ * tell), the checks that failed most as a bar chart, and per student the first failure of each
+ * exercise they did not pass.
  */
 export function renderGradebookHtml(book: Gradebook, cwd = process.cwd()): string {
   const count = book.students.length;
@@ -80,10 +92,13 @@ export function renderGradebookHtml(book: Gradebook, cwd = process.cwd()): strin
   const average = count ? book.students.reduce((n, s) => n + s.points, 0) / count : 0;
   const name = (workspace: string) => path.relative(cwd, workspace) || '.';
   const title = book.title ? `${t('gradebook.title')}: ${book.title}` : t('gradebook.title');
-  const headers = [t('gradebook.student'), ...book.exercises.map((e) => `${e.id} (${e.points})`), t('gradebook.points')];
+  // Attempts and hints only when some student's progress file told them (before the points, which stay last).
+  const activity = hasActivity(book);
+  const headers = [t('gradebook.student'), ...book.exercises.map((e) => `${e.id} (${e.points})`), ...(activity ? [t('gradebook.attempts'), t('gradebook.hints')] : []), t('gradebook.points')];
   const rows = book.students.map((s) => {
     const cells = book.exercises.map((e) => cell(s.results.find((r) => r.exercise === e.id)));
-    return `<tr><td data-value="${html(name(s.workspace))}">${html(name(s.workspace))}</td>${cells.map((c) => `<td class="${c.cls}" data-value="${c.value}">${html(c.text)}</td>`).join('')}<td data-value="${s.points}">${s.points} / ${s.maxPoints}</td></tr>`;
+    const worked = activity ? activityCell(s, 'attempts', 'attempts') + activityCell(s, 'hintsUsed', 'hints') : '';
+    return `<tr><td data-value="${html(name(s.workspace))}">${html(name(s.workspace))}</td>${cells.map((c) => `<td class="${c.cls}" data-value="${c.value}">${html(c.text)}</td>`).join('')}${worked}<td data-value="${s.points}">${s.points} / ${s.maxPoints}</td></tr>`;
   });
   const failures = book.students.flatMap((s) => {
     const failed = s.results.filter((r) => r.submitted && r.status !== 'pass');
@@ -112,6 +127,7 @@ ${book.warning ? `<p class="warning">${html(book.warning)}</p>` : ''}
 ${rows.join('\n')}
 </tbody>
 </table>
+${activity ? `<p class="note">${html(t('gradebook.activityNote'))}</p>` : ''}
 <h2>${html(t('gradebook.html.chartTitle'))}</h2>
 ${barChart(failingChecks(book).slice(0, 12), book.students.filter((s) => s.results.some((r) => r.submitted)).length)}
 <h2>${html(t('gradebook.html.firstFailures'))}</h2>

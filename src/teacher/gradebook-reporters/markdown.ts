@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { t } from '../../i18n/messages';
-import { failingChecks, type ExerciseGrade, type Gradebook } from '../gradebook';
+import { failingChecks, hasActivity, studentActivity, type ExerciseGrade, type Gradebook } from '../gradebook';
 
 // A folder name is text, never markup: HTML is escaped so a student's folder cannot inject a tag.
 const mdCell = (s: string) =>
@@ -28,12 +28,18 @@ export function renderGradebookMarkdown(book: Gradebook, cwd = process.cwd()): s
   const out: string[] = [`# ${book.title ? `${t('gradebook.title')}: ${mdCell(book.title)}` : t('gradebook.title')}`, ''];
   if (book.warning) out.push(`> **${mdCell(book.warning)}**`, '');
   out.push(t('gradebook.summary', { count, version: book.version, average: round(average), maxPoints }), '');
-  out.push(`| ${t('gradebook.student')} | ${book.exercises.map((e) => `${e.id} (${e.points})`).join(' | ')} | ${t('gradebook.points')} |`);
-  out.push(`| --- | ${book.exercises.map(() => '---:').join(' | ')} | ---: |`);
+  // Attempts and hints only when some student's progress file told them.
+  const activity = hasActivity(book);
+  const worked = activity ? [t('gradebook.attempts'), t('gradebook.hints')] : [];
+  out.push(`| ${t('gradebook.student')} | ${[...book.exercises.map((e) => `${e.id} (${e.points})`), ...worked].join(' | ')} | ${t('gradebook.points')} |`);
+  out.push(`| --- | ${[...book.exercises, ...worked].map(() => '---:').join(' | ')} | ---: |`);
   for (const s of book.students) {
     const cells = book.exercises.map((e) => mark(s.results.find((r) => r.exercise === e.id)));
+    const a = studentActivity(s);
+    if (activity) cells.push(String(a?.attempts ?? '–'), String(a?.hintsUsed ?? '–'));
     out.push(`| ${mdCell(name(s.workspace))} | ${cells.join(' | ')} | ${s.points} / ${s.maxPoints} |`);
   }
+  if (activity) out.push('', t('gradebook.activityNote'));
   out.push('', `## ${t('gradebook.perExercise')}`);
   for (const e of book.exercises) {
     const results = book.students.map((s) => s.results.find((r) => r.exercise === e.id)).filter((r): r is ExerciseGrade => !!r);
