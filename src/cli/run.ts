@@ -8,6 +8,9 @@ import { FaultProxies } from '../runner/fault-proxy';
 import { onInterrupt } from '../runner/process-registry';
 import { ServiceStartError, ServiceSupervisor, type LogLine } from '../runner/service-supervisor';
 import { colorEnabled } from '../ui/style';
+import { TraceRecorder } from '../trace/recorder';
+import { saveTrace } from '../trace/store';
+import { startTraceNetwork } from '../trace/trace-network';
 import type { CommandContext } from './context';
 import type { CommandResult } from './main';
 
@@ -18,17 +21,21 @@ export function registerRun(program: Command, ctx: CommandContext, result: Comma
     .command('run [id]')
     .description(t('help.run'))
     .option('--dir <dir>', t('help.option.dir'))
+    .option('--trace', t('help.run.trace'))
     .addHelpText('after', t('help.run.after'))
-    .action(async (id: string | undefined, opts: { dir?: string }) => {
+    .action(async (id: string | undefined, opts: { dir?: string; trace?: boolean }) => {
       const workspace = ctx.workspace(opts.dir);
       const exercise = ctx.exercise(workspace, id);
       const exerciseDir = ctx.requireScaffolded(workspace, exercise);
       workspace.ensure();
       await assertBrokersReachable(exercise, workspace);
       const env = await allocateEnv(exercise, workspace);
+      // Traced: the services reach each other, and the learner reaches them, through recording proxies.
+      const recorder = opts.trace ? new TraceRecorder(exercise.id, 'run') : undefined;
+      const network = recorder && (await startTraceNetwork(recorder, exercise.manifest, env, t('trace.you')));
       // An exercise's fault proxies forward untouched here: the services must still reach each other.
-      const proxies = await FaultProxies.start(exercise.manifest.env, env);
-      const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig: path.join(workspace.root, 'tsconfig.json'), env, services: exercise.manifest.services, readyTimeoutMs: 30_000, color: colorEnabled() });
+      const proxies = await FaultProxies.start(exercise.manifest.env, network?.faultEnv ?? env);
+      const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig: path.join(workspace.root, 'tsconfig.json'), env, serviceEnv: network?.serviceEnv, services: exercise.manifest.services, readyTimeoutMs: 30_000, color: colorEnabled() });
       const width = Math.max(...exercise.manifest.services.map((s) => s.name.length));
       supervisor.on('log', (line: LogLine) => {
         const color = PALETTE[exercise.manifest.services.findIndex((s) => s.name === line.service) % PALETTE.length];
@@ -38,14 +45,21 @@ export function registerRun(program: Command, ctx: CommandContext, result: Comma
         onInterrupt(async () => {
           await supervisor.stopAll();
           await proxies.close();
+          await network?.close();
           // The queues this run's unique names declared go, as after a check.
           await removeBrokerResources(exercise, env);
           ctx.out(t('run.stopped', { id: exercise.id }));
+          if (recorder) {
+            ctx.out(t('trace.saved', { file: saveTrace(workspace, recorder.toTrace()).file }));
+            ctx.out(ctx.style.dim(t('trace.runShow')));
+          }
           resolve();
         });
       });
       ctx.out(ctx.style.bold(t('run.env')));
-      for (const [k, v] of Object.entries(env)) ctx.out(`  ${k}=${redactUrl(v)}`);
+      // Traced, the addresses to call are the recording proxies in front of the services.
+      for (const [k, v] of Object.entries({ ...env, ...network?.suiteEnv })) ctx.out(`  ${k}=${redactUrl(v)}`);
+      if (recorder) ctx.out(ctx.style.dim(t('trace.recording')));
       try {
         await supervisor.startAll();
         ctx.out(ctx.style.green(t('run.started', { id: exercise.id })));

@@ -107,6 +107,8 @@ export class ServiceSupervisor extends EventEmitter {
       /** Where compiled files are kept (default: the workspace's .learn-nest-micro/cache/js). */
       cacheDir?: string;
       env: Record<string, string>;
+      /** Per service name: env values that differ from `env` (a traced check gives each service its own addresses). */
+      serviceEnv?: Record<string, Record<string, string>>;
       services: ServiceSpec[];
       readyTimeoutMs: number;
       color?: boolean;
@@ -139,6 +141,7 @@ export class ServiceSupervisor extends EventEmitter {
           ['-r', this.guard, '-r', this.register, path.join(this.options.exerciseDir, spec.entry)];
     const env = {
       ...this.options.env,
+      ...this.options.serviceEnv?.[name],
       // Which process this is: the service's name, or `<name>-<n>` for one of several instances.
       INSTANCE_ID: name,
       LNM_TS_CACHE: this.options.cacheDir ?? path.join(path.dirname(this.options.tsconfig), '.learn-nest-micro', 'cache', 'js'),

@@ -26,7 +26,8 @@ export interface TraceNetwork {
   close(): Promise<void>;
 }
 
-export async function startTraceNetwork(recorder: TraceRecorder, manifest: ExerciseManifest, env: Record<string, string>): Promise<TraceNetwork> {
+/** `outsider`: how the diagram names the party that is not a service (the checks; in `run`, the learner). */
+export async function startTraceNetwork(recorder: TraceRecorder, manifest: ExerciseManifest, env: Record<string, string>, outsider = t('trace.suite')): Promise<TraceNetwork> {
   const proxies: RecordingProxy[] = [];
   const shared = { amqp: new AmqpIndex(), redis: new Map<string, number>() };
   const services = manifest.services.map((s) => s.name);
@@ -36,7 +37,7 @@ export async function startTraceNetwork(recorder: TraceRecorder, manifest: Exerc
   const faultEnv = { ...env };
   const envOf = (party: string) => (party === SUITE ? suiteEnv : serviceEnv[party]!);
 
-  recorder.participant(SUITE, 'suite', t('trace.suite'));
+  recorder.participant(SUITE, 'suite', outsider);
   for (const s of services) recorder.participant(s, 'service');
   const proxy = async (caller: string, target: string, protocol: ProxyProtocol, targetHost: string, targetPort: number): Promise<number> => {
     const listenPort = await freePort();

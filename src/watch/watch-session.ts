@@ -15,6 +15,8 @@ import { recordCheck, type ProgressStore } from '../workspace/progress-store';
 import { scaffoldExercise } from '../workspace/scaffold';
 import type { Workspace } from '../workspace/workspace';
 import { FileWatcher } from './file-watcher';
+import { showTrace } from '../trace/show';
+import { loadTrace, saveTrace } from '../trace/store';
 
 export interface WatchOptions {
   workspace: Workspace;
@@ -64,6 +66,8 @@ export class WatchSession {
   private finish?: () => void;
   private lastWritten?: string;
   private pending?: Pending;
+  /** t: the checks from then on record their messages (see src/trace). */
+  private tracing = false;
 
   constructor(private readonly options: WatchOptions) {
     this.exercise = options.exercise;
@@ -129,8 +133,15 @@ export class WatchSession {
     const exercise = this.exercise;
     let view: View;
     try {
-      const result = await runCheck({ workspace: this.options.workspace, exercise, signal, timeoutSeconds: this.options.timeoutSeconds });
+      const result = await runCheck({ workspace: this.options.workspace, exercise, signal, timeoutSeconds: this.options.timeoutSeconds, trace: this.tracing });
       if (signal.aborted || generation !== this.generation) return;
+      if (result.trace) {
+        try {
+          saveTrace(this.options.workspace, result.trace);
+        } catch {
+          // A workspace that cannot be written: the progress update below says so.
+        }
+      }
       this.options.store.update(exercise.id, (p) => recordCheck(p, result.status));
       view = { kind: 'result', result };
     } catch (error) {
@@ -168,6 +179,9 @@ export class WatchSession {
         this.notes = [this.options.style.yellow(t('watch.confirmReset', { id: this.exercise.id }))];
         this.render();
         return;
+      case 't':
+        await this.trace();
+        return;
       case 'c':
       case '\r':
         void this.recheck([]);
@@ -177,6 +191,33 @@ export class WatchSession {
         return;
       default:
     }
+  }
+
+  /**
+   * t: turns recording on for the following checks, and shows the last trace of this workspace (in the
+   * pager, like a lesson) when there is one.
+   */
+  private async trace(): Promise<void> {
+    const s = this.options.style;
+    this.tracing = true;
+    let text: string | undefined;
+    try {
+      text = showTrace(loadTrace(this.options.workspace).trace, { style: s, width: readingWidth() });
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+    }
+    if (text === undefined) {
+      this.notes = [s.cyan(t('trace.watchNone'))];
+      this.render();
+      return;
+    }
+    // As with a lesson: the pager owns the keyboard meanwhile, and the diagram stays on screen until the next redraw.
+    this.stopKeys?.();
+    this.stopKeys = undefined;
+    this.options.write(CLEAR);
+    await showPaged(text);
+    this.options.write(`\n${s.cyan(t('trace.watchOn'))}\n${s.dim(t('watch.keys'))}\n`);
+    this.listen();
   }
 
   /** Stops the check still running, if any, so that files can change under it. */

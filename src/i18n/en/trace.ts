@@ -1,6 +1,8 @@
 /** English messages of message traces (issue 17): check --trace, run --trace, the trace command, the watch key. */
 export const trace = {
   'trace.suite': 'checks',
+  'trace.you': 'you',
+  'trace.runShow': 'Show it: `{cli} trace` (or `{cli} trace --html` for a page).',
   'trace.offer': 'To see the messages this check exchanged as a diagram: `{cli} check {id} --trace`',
   'trace.failingTest': 'Messages during the failing test "{name}":',
   'trace.wholeCheck': 'Messages of the whole check:',

@@ -63,7 +63,7 @@ export const tutorial = {
   'watch.saved': '(saved: {files})',
   'watch.errorRetry': 'Fix that, then save a file (or press c) to check again.',
   'watch.passedNext': 'Passed! Press n to go on to the next lesson: {next} ({title}).',
-  'watch.keys': 'h hint · n next lesson · r reset to the starter · c check now · q quit',
+  'watch.keys': 'h hint · n next lesson · r reset to the starter · c check now · t trace the messages · q quit',
   'watch.confirmReset': 'Reset {id} to its starter? Your files are moved to a backup first. Press y to reset, any other key to keep them.',
   'watch.resetKept': 'Kept your files of {id}; nothing was reset.',
   'watch.confirmNext': 'Next: {id} ({title}). Press y to write its starter to {dir} and watch it, any other key to stay here.',

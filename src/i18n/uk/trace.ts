@@ -3,6 +3,8 @@ import type { trace as en } from '../en/trace';
 /** Українські повідомлення трасування повідомлень (issue 17): check --trace, run --trace, команда trace, клавіша в watch. */
 export const trace: Record<keyof typeof en, string> = {
   'trace.suite': 'перевірки',
+  'trace.you': 'ви',
+  'trace.runShow': 'Переглянути: `{cli} trace` (або `{cli} trace --html` — як сторінку).',
   'trace.offer': 'Щоб побачити повідомлення цієї перевірки на діаграмі: `{cli} check {id} --trace`',
   'trace.failingTest': 'Повідомлення під час тесту, що не пройшов, «{name}»:',
   'trace.wholeCheck': 'Усі повідомлення перевірки:',
