@@ -21,6 +21,7 @@ import { registerRun } from './run';
 import { registerScaffold } from './scaffold';
 import { registerSolution } from './solution';
 import { registerStart } from './start';
+import { registerTrace } from './trace';
 import { version } from './version';
 
 /** Each command sets this to its exit code; commander only parses and dispatches. */
@@ -53,7 +54,7 @@ export function buildProgram(ctx: CommandContext, result: CommandResult): Comman
     .showSuggestionAfterError(true)
     .exitOverride()
     .addHelpText('after', t('help.program.after'));
-  for (const register of [registerStart, registerList, registerLesson, registerScaffold, registerCheck, registerHint, registerSolution, registerReset, registerRun, registerWatch, registerQuiz, registerDoctor, registerDev, registerAssign, registerReport, registerGrade]) {
+  for (const register of [registerStart, registerList, registerLesson, registerScaffold, registerCheck, registerHint, registerSolution, registerReset, registerRun, registerTrace, registerWatch, registerQuiz, registerDoctor, registerDev, registerAssign, registerReport, registerGrade]) {
     register(program, ctx, result);
   }
   program.commands.forEach((c) => c.exitOverride());
