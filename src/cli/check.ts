@@ -10,6 +10,8 @@ import { onInterrupt } from '../runner/process-registry';
 import { readingWidth } from '../ui/pager';
 import { resolveAssignment } from '../teacher/assignment';
 import { recordCheck } from '../workspace/progress-store';
+import { saveTrace } from '../trace/store';
+import { showTrace } from '../trace/show';
 import type { CommandContext } from './context';
 import type { CommandResult } from './main';
 
@@ -40,8 +42,9 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
     .option('--timings', t('help.check.timings'))
     .option('--assignment <file>', t('help.check.assignment'))
     .option('--sandbox', t('help.check.sandbox'))
+    .option('--trace', t('help.check.trace'))
     .addHelpText('after', t('help.check.after'))
-    .action(async (id: string | undefined, opts: { dir?: string; reporter: string; timeout?: string; assignment?: string; timings?: boolean; sandbox?: boolean }) => {
+    .action(async (id: string | undefined, opts: { dir?: string; reporter: string; timeout?: string; assignment?: string; timings?: boolean; sandbox?: boolean; trace?: boolean }) => {
       const reporter = parseReporter(opts.reporter);
       const workspace = ctx.workspace(opts.dir);
       const timeoutSeconds = parseTimeout(opts.timeout) ?? resolveAssignment(workspace, opts.assignment)?.assignment.timeoutSeconds;
@@ -62,7 +65,7 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
       });
       let checkResult: CheckResult;
       try {
-        checkResult = await runCheck({ workspace, exercise, timeoutSeconds, sandbox: opts.sandbox });
+        checkResult = await runCheck({ workspace, exercise, timeoutSeconds, sandbox: opts.sandbox, trace: opts.trace });
       } finally {
         spinner?.stop();
         stopInterrupt();
@@ -73,12 +76,22 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
         // In a terminal, long messages wrap at word boundaries; piped, lines stay whole.
         ctx.out(renderPretty(checkResult, ctx.style, process.stdout.isTTY ? readingWidth() : undefined));
         if (opts.timings) ctx.out('\n' + renderTimings(checkResult, ctx.style));
+        if (checkResult.trace) ctx.out('\n' + showTrace(checkResult.trace, { style: ctx.style, width: process.stdout.isTTY ? readingWidth() : 100 }));
+        else if (checkResult.status === 'fail') ctx.out('\n' + ctx.style.dim(t('trace.offer', { id: exercise.id })));
         if (checkResult.status === 'pass') {
           const next = ctx.catalog.next(exercise);
           ctx.out(next ? t('check.passedNext', { id: exercise.id, next: next.id }) : t('check.passedLast'));
         }
       }
       result.exitCode = checkResult.status === 'pass' ? ExitCode.pass : ExitCode.fail;
+      // Saved for `trace` (and its --html page); a workspace that cannot be written is said below, as for progress.
+      if (checkResult.trace && !unwritable) {
+        try {
+          ctx.out(ctx.style.dim(t('trace.saved', { file: saveTrace(workspace, checkResult.trace).file })));
+        } catch (error) {
+          unwritable = error;
+        }
+      }
       // The result is out first; a progress file that cannot be written then costs one clear line (exit 2).
       try {
         if (unwritable) throw unwritable;

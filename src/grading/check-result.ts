@@ -1,3 +1,5 @@
+import type { Trace } from '../trace/model';
+
 /** What a check found, in a form every reporter can render. The runner and suites fill it; reporters only read it. */
 export type CheckStatus = 'pass' | 'fail' | 'error';
 
@@ -25,6 +27,8 @@ export interface CheckResult {
   timedOut: boolean;
   /** Where the time went: each phase from the check's start, in milliseconds (see `check --timings`). */
   timings?: PhaseTiming[];
+  /** The messages recorded during the check (`check --trace`), see src/trace/model.ts. */
+  trace?: Trace;
   /** Set for environment problems (status 'error', exit 2): e.g. a broker that is not running. */
   environmentError?: { message: string; hint?: string };
 }

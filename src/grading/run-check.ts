@@ -15,6 +15,9 @@ import type { CheckResult, PhaseTiming, TestOutcome } from './check-result';
 import { diagnoseStartFailure } from './diagnoses';
 import { HiddenSuite } from './suite-runner';
 import { requireSandbox } from '../sandbox/check-sandbox';
+import { checkTrace } from '../trace/check-trace';
+import { TraceRecorder } from '../trace/recorder';
+import { startTraceNetwork } from '../trace/trace-network';
 
 export interface CheckOptions {
   workspace: Workspace;
@@ -26,6 +29,8 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** Run the services in a bubblewrap sandbox (grade, check --sandbox); throws UserError where none can be made. */
   sandbox?: boolean;
+  /** Record the messages between the suite, the services and the brokers (result.trace); see src/trace/trace-network.ts. */
+  trace?: boolean;
 }
 
 /** The values of the exercise's env vars for one check: fresh ports, unique names, broker URLs. */
@@ -85,19 +90,22 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const tsconfig = path.join(workspace.root, 'tsconfig.json');
   const cacheDir = path.join(workspace.stateDir, 'cache');
   const exerciseEnv = await allocateEnv(exercise, workspace);
+  // Traced: each party reaches the others through recording proxies; exerciseEnv keeps the real addresses.
+  const recorder = options.trace ? new TraceRecorder(exercise.id, 'check') : undefined;
+  const network = recorder && (await startTraceNetwork(recorder, exercise.manifest, exerciseEnv));
   // Services may take most of the check's limit to become ready (a busy machine, a class graded at once);
   // "not ready" is still reported, with its diagnosis, just before the hard limit.
   const readyTimeoutMs = Math.max(5_000, timeoutMs - 2_000);
   const sandbox = options.sandbox ? requireSandbox(workspace) : undefined;
-  const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig, env: exerciseEnv, services: exercise.manifest.services, readyTimeoutMs, ...sandbox });
+  const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig, env: exerciseEnv, serviceEnv: network?.serviceEnv, services: exercise.manifest.services, readyTimeoutMs, ...sandbox });
   let announceReady: (ready: boolean) => void = () => undefined;
   const ready = new Promise<boolean>((resolve) => (announceReady = resolve));
-  const proxies = await FaultProxies.start(exercise.manifest.env, exerciseEnv);
+  const proxies = await FaultProxies.start(exercise.manifest.env, network?.faultEnv ?? exerciseEnv);
   const control = await startControlServer(supervisor, ready, proxies);
   const typeCheck = new TypeCheck({ exerciseDir, tsconfig, cacheDir });
   const typeChecked = timed('type check', typeCheck.result);
   typeChecked.catch(() => undefined);
-  const suiteEnv = { ...exerciseEnv, LNM_CONTROL_URL: control.url, LNM_EXERCISE_DIR: exerciseDir, LNM_FEEDBACK_FILE: exercise.feedbackFile(), LNM_READY_TIMEOUT_MS: String(timeoutMs), LNM_LANG: language() };
+  const suiteEnv = { ...exerciseEnv, ...network?.suiteEnv, LNM_CONTROL_URL: control.url, LNM_EXERCISE_DIR: exerciseDir, LNM_FEEDBACK_FILE: exercise.feedbackFile(), LNM_READY_TIMEOUT_MS: String(timeoutMs), LNM_LANG: language() };
   const suitePromise = timed('suite load', HiddenSuite.prepare({ exercise, env: suiteEnv, cacheDir, testTimeoutMs: Math.min(15_000, timeoutMs) }));
   suitePromise.catch(() => undefined);
 
@@ -161,6 +169,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     await supervisor.stopAll();
     await control.close();
     await proxies.close();
+    await network?.close();
     // The suite's own afterAll may never have run (a service that never started, a timeout).
     await removeBrokerResources(exercise, exerciseEnv);
     if (timedOut || options.signal?.aborted) {
@@ -197,6 +206,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     logs: supervisor.allLogs(),
     timedOut,
     timings: timings.sort((a, b) => a.startMs - b.startMs),
+    ...(recorder ? { trace: checkTrace(recorder, tests, failed || !ran || options.signal?.aborted ? 'fail' : 'pass') } : {}),
   };
 }
 

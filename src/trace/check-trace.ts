@@ -9,7 +9,7 @@ import type { TraceRecorder } from './recorder';
  */
 export function checkTrace(recorder: TraceRecorder, tests: TestOutcome[], status: 'pass' | 'fail'): Trace {
   const windows: TraceTest[] = [];
-  for (const test of tests) {
+  for (const test of tests as (TestOutcome & { startedAt?: number })[]) {
     if (test.startedAt === undefined) continue;
     const startMs = Math.max(0, test.startedAt - recorder.startedAt);
     windows.push({ name: test.name, status: test.status, startMs, endMs: startMs + test.durationMs });
