@@ -135,13 +135,19 @@ test(say({ en: 'loyalty (the version 2 reader) scores a version 2 order', uk: 'l
 test(say({ en: 'loyalty also scores a version 1 order from a shop not yet upgraded', uk: 'loyalty також нараховує бали за замовлення версії 1 від ще не оновленого магазину' }), async () => {
   const orderId = `v1b-${run}`;
   const from = await logLength('loyalty');
-  const sent = await publish(1, { orderId, amount: 7.5 });
-  const scored = await logLine('loyalty', from, new RegExp(`order ${escape(orderId)} earned (\\d+) points \\((\\d+) (\\w+)\\)`));
-  if (scored && scored[1] === '7' && scored[2] === '750' && scored[3] === 'EUR') return;
+  // 19.99 has no exact binary form: 19.99 * 100 is 1998.9999999999998, so only a rounded total is whole cents.
+  const sent = await publish(1, { orderId, amount: 19.99 });
+  const scored = await logLine('loyalty', from, new RegExp(`order ${escape(orderId)} earned (\\d+) points \\(([^\\s)]+) (\\w+)\\)`));
+  if (scored && scored[1] === '19' && scored[2] === '1999' && scored[3] === 'EUR') return;
   const evidence = { sent: `PUBLISH ${CHANNEL} ${JSON.stringify(sent)}`, received: scored?.[0] ?? ((await serviceLog('loyalty')).slice(from).trim() || say({ en: 'nothing in loyalty\'s log', uk: 'у журналі loyalty нічого' })) };
-  if (scored) throw fail(say({ en: `A version 1 order of 7.5 EUR should earn "7 points (750 EUR)"; loyalty logged "${scored[0]}".`, uk: `Замовлення версії 1 на 7.5 EUR має дати "7 points (750 EUR)"; loyalty записала "${scored[0]}".` }), evidence);
-  // The same consumer scored a version 2 message a moment ago: only version 1 fails.
-  throw mistake('new-consumer-rejects-v1', evidence);
+  if (scored && scored[3] === 'EUR' && Number(scored[2]) === 19.99 * 100 && !Number.isInteger(Number(scored[2]))) throw mistake('cents-not-rounded', evidence);
+  if (scored) throw fail(say({ en: `A version 1 order of 19.99 EUR should earn "19 points (1999 EUR)"; loyalty logged "${scored[0]}".`, uk: `Замовлення версії 1 на 19.99 EUR має дати "19 points (1999 EUR)"; loyalty записала "${scored[0]}".` }), evidence);
+  // The same consumer scored a version 2 message a moment ago; the mistake is named only when loyalty
+  // said it could not score a body that has no total, i.e. it took the version 1 body for version 2.
+  const said = await complaint('loyalty', from);
+  const body = said?.payload as Record<string, unknown> | undefined;
+  if (said && body && typeof body === 'object' && body.orderId === orderId && !('total' in body)) throw mistake('new-consumer-rejects-v1', { ...evidence, received: said.line });
+  throw fail(say({ en: `loyalty should log "order ${orderId} earned 19 points (1999 EUR)" for a version 1 envelope: read the version from the RedisContext's metadata and bring the body to version 2 with toV2.`, uk: `loyalty має записати в журнал "order ${orderId} earned 19 points (1999 EUR)" для конверта версії 1: прочитайте версію з metadata у RedisContext і приведіть тіло до версії 2 через toV2.` }), evidence);
 });
 
 test(say({ en: 'billing keeps billing version 2 orders: it reads only what version 1 had', uk: 'billing і далі виставляє рахунки за замовлення версії 2: вона читає лише те, що було у версії 1' }), async () => {
