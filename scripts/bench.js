@@ -138,7 +138,8 @@ const waitPort = async (port) => { while (!(await portOpen(port))) await new Pro
 // Watch re-check latency (issue 6). A section of its own: it starts once the check benchmark above
 // has finished (beforeExit), so the two never compete for the machine. `watch tcp-basics` runs piped
 // (results are appended, not redrawn); each run saves a real change to the reference solution and
-// times save → "Checking…" and save → the PASS line. Usage: npm run bench [-- --watch-runs N]
+// times save → "Checking…" and save → the PASS line, each save 2 s after the last result (a learner reads,
+// then edits; watch warms the next check up meanwhile). Usage: npm run bench [-- --watch-runs N]
 // ---------------------------------------------------------------------------------------------------
 let watchBenchStarted = false;
 process.on('beforeExit', () => {
@@ -191,7 +192,11 @@ async function benchWatch() {
     for (let i = 0; i < 3 && !warm; i++) warm = (await save()).passed;
     if (!warm) throw new Error(`the reference solution does not pass in watch:\n${output.slice(-3000)}`);
     const runs = [];
-    for (let i = 0; i < watchRuns; i++) runs.push(await save());
+    for (let i = 0; i < watchRuns; i++) {
+      // A learner reads the result and edits before the next save: watch uses that time to warm up.
+      await new Promise((r) => setTimeout(r, 2000));
+      runs.push(await save());
+    }
     const passed = runs.filter((r) => r.passed);
     const toChecking = runs.map((r) => r.checking);
     const toResult = passed.map((r) => r.result);

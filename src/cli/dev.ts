@@ -7,8 +7,7 @@ import { verifyCaseLabel, verifyExercise, type VerifyOutcome } from '../dev/veri
 import type { CommandContext } from './context';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { mutateExercise, score, type MutantOutcome, type MutationReport } from '../dev/mutate/mutate';
-import { OPERATORS } from '../dev/mutate/operators';
+import type { MutantOutcome, MutationReport } from '../dev/mutate/mutate';
 import { progressBar } from '../ui/progress-bar';
 import { UserError } from '../errors';
 import type { CommandResult } from './main';
@@ -56,13 +55,14 @@ export function registerDev(program: Command, ctx: CommandContext, result: Comma
     .option('--jobs <n>', t('help.dev.mutate.jobs'), '2')
     .option('--only <operators>', t('help.dev.mutate.only'))
     .option('--report <file>', t('help.dev.mutate.report'))
-    .addHelpText('after', () => `\n${t('help.dev.mutate.operators')}\n${OPERATORS.map((o) => `  ${o.id.padEnd(20)} ${o.nestAware ? '[Nest] ' : ''}${o.summary}`).join('\n')}\n${t('help.dev.mutate.after')}`)
+    .addHelpText('after', () => `\n${t('help.dev.mutate.operators')}\n${operators().map((o) => `  ${o.id.padEnd(20)} ${o.nestAware ? '[Nest] ' : ''}${o.summary}`).join('\n')}\n${t('help.dev.mutate.after')}`)
     .action(async (id: string | undefined, opts: { json?: boolean; jobs: string; only?: string; report?: string }) => {
       const only = opts.only?.split(',').map((x) => x.trim()).filter(Boolean);
-      const unknown = only?.filter((o) => !OPERATORS.some((op) => op.id === o)) ?? [];
-      if (unknown.length > 0) throw new UserError(t('mutate.unknownOperator', { operators: unknown.join(', '), known: OPERATORS.map((o) => o.id).join(', ') }));
+      const unknown = only?.filter((o) => !operators().some((op) => op.id === o)) ?? [];
+      if (unknown.length > 0) throw new UserError(t('mutate.unknownOperator', { operators: unknown.join(', '), known: operators().map((o) => o.id).join(', ') }));
       const jobs = Number(opts.jobs);
       if (!Number.isInteger(jobs) || jobs < 1 || jobs > 16) throw new UserError(t('mutate.badJobs', { jobs: opts.jobs }));
+      const { mutateExercise, score } = mutation();
       const catalog = ctx.catalog;
       catalog.validateAll();
       const exercises = id ? [catalog.exercise(id)] : catalog.exercises;
@@ -110,6 +110,7 @@ function outcomeLine(o: MutantOutcome, s: CommandContext['style']): string {
 
 function markdownReport(reports: MutationReport[], totals: { killed: number; survived: number; equivalent: number; typeErrors: number; checks: number }, seconds: number): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const { score } = mutation();
   const lines = [
     '# Mutation report',
     '',
@@ -126,4 +127,15 @@ function markdownReport(reports: MutationReport[], totals: { killed: number; sur
     lines.push('', `## ${r.exercise}: survivors`, '', '| operator | where | change |', '|---|---|---|', ...survivors.map((o) => `| ${o.operator} | ${o.file}:${o.line} | ${cell(o.description)} |`));
   }
   return lines.join('\n') + '\n';
+}
+
+function mutation(): typeof import('../dev/mutate/mutate') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../dev/mutate/mutate') as typeof import('../dev/mutate/mutate');
+}
+
+/** The mutation operators, loaded when asked for: they bring the TypeScript compiler, which every other command can do without. */
+function operators(): typeof import('../dev/mutate/operators').OPERATORS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../dev/mutate/operators') as typeof import('../dev/mutate/operators')).OPERATORS;
 }

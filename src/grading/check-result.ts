@@ -12,6 +12,8 @@ export interface TestOutcome {
   message?: string;
   /** The known mistake this failure was identified as, if any. */
   mistake?: string;
+  /** When the test started (ms since the epoch): a trace's events are matched to tests by it. */
+  startedAt?: number;
   /** Clickable file:line locations related to the failure. */
   locations?: string[];
 }

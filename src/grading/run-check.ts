@@ -14,6 +14,7 @@ import { brokerEnvVar, type Workspace } from '../workspace/workspace';
 import type { CheckResult, PhaseTiming, TestOutcome } from './check-result';
 import { diagnoseStartFailure } from './diagnoses';
 import { HiddenSuite } from './suite-runner';
+import type { WarmPool } from '../runner/warm-pool';
 import { requireSandbox } from '../sandbox/check-sandbox';
 import { checkTrace } from '../trace/check-trace';
 import { TraceRecorder } from '../trace/recorder';
@@ -31,6 +32,8 @@ export interface CheckOptions {
   sandbox?: boolean;
   /** Record the messages between the suite, the services and the brokers (result.trace); see src/trace/trace-network.ts. */
   trace?: boolean;
+  /** Processes made ahead of time for the services (watch): see src/runner/warm-pool.ts. */
+  warm?: WarmPool;
 }
 
 /** The values of the exercise's env vars for one check: fresh ports, unique names, broker URLs. */
@@ -97,7 +100,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   // "not ready" is still reported, with its diagnosis, just before the hard limit.
   const readyTimeoutMs = Math.max(5_000, timeoutMs - 2_000);
   const sandbox = options.sandbox ? requireSandbox(workspace) : undefined;
-  const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig, env: exerciseEnv, serviceEnv: network?.serviceEnv, services: exercise.manifest.services, readyTimeoutMs, ...sandbox });
+  const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig, env: exerciseEnv, serviceEnv: network?.serviceEnv, services: exercise.manifest.services, readyTimeoutMs, warm: options.warm, ...sandbox });
   let announceReady: (ready: boolean) => void = () => undefined;
   const ready = new Promise<boolean>((resolve) => (announceReady = resolve));
   const proxies = await FaultProxies.start(exercise.manifest.env, network?.faultEnv ?? exerciseEnv);
@@ -106,7 +109,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const typeChecked = timed('type check', typeCheck.result);
   typeChecked.catch(() => undefined);
   const suiteEnv = { ...exerciseEnv, ...network?.suiteEnv, LNM_CONTROL_URL: control.url, LNM_EXERCISE_DIR: exerciseDir, LNM_FEEDBACK_FILE: exercise.feedbackFile(), LNM_READY_TIMEOUT_MS: String(timeoutMs), LNM_LANG: language() };
-  const suitePromise = timed('suite load', HiddenSuite.prepare({ exercise, env: suiteEnv, cacheDir, testTimeoutMs: Math.min(15_000, timeoutMs) }));
+  const suitePromise = timed('suite load', HiddenSuite.prepare({ exercise, env: suiteEnv, testTimeoutMs: Math.min(15_000, timeoutMs) }));
   suitePromise.catch(() => undefined);
 
   let timer: NodeJS.Timeout | undefined;
@@ -130,7 +133,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   });
 
   const work = (async () => {
-    // The suite starts at once and waits in its setup for the services (suite-setup.ts): loading it
+    // The suite starts at once and waits in its worker for the services (suite-worker.ts): loading it
     // overlaps their start-up instead of following it.
     const suiteRun = suitePromise.then((loaded) => {
       suite = loaded;

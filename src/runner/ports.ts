@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import dns from 'node:dns';
 import net from 'node:net';
 
 /**
@@ -50,8 +51,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** True when something accepts TCP connections on that port of localhost (IPv4 or IPv6). */
-export function portAccepts(port: number, host = 'localhost', timeoutMs = 500): Promise<boolean> {
+let localhostAddresses: Promise<string[]> | undefined;
+
+/** The addresses 'localhost' names here (::1, 127.0.0.1), looked up once per command. */
+function localhost(): Promise<string[]> {
+  localhostAddresses ??= dns.promises.lookup('localhost', { all: true }).then(
+    (found) => (found.length > 0 ? found.map((a) => a.address) : ['127.0.0.1']),
+    () => ['127.0.0.1'],
+  );
+  return localhostAddresses;
+}
+
+/**
+ * True when something accepts TCP connections on that port of localhost (IPv4 or IPv6). Readiness is
+ * polled every 25 ms: the name is resolved once, not at every poll.
+ */
+export async function portAccepts(port: number, host = 'localhost', timeoutMs = 500): Promise<boolean> {
+  if (host !== 'localhost') return connects(port, host, timeoutMs);
+  for (const address of await localhost()) if (await connects(port, address, timeoutMs)) return true;
+  return false;
+}
+
+function connects(port: number, host: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host, autoSelectFamily: true });
     const done = (ok: boolean) => {

@@ -9,6 +9,8 @@ import { t } from '../i18n/messages';
 import { killGroup, registerGroup, unregisterGroup } from './process-registry';
 import { DEFAULT_LIMITS, sandboxed, sandboxedNodePid, watchProcessCount, type SandboxLimits } from '../sandbox/bwrap';
 import { killMarked, MARKER_VAR, newMarker } from '../sandbox/contain';
+import type { WarmKey, WarmPool } from './warm-pool';
+import type { Activation } from './warm-start';
 
 export type StartFailure =
   | { kind: 'crashed'; service: string; code: number | null; signal?: string }
@@ -112,6 +114,8 @@ export class ServiceSupervisor extends EventEmitter {
       services: ServiceSpec[];
       readyTimeoutMs: number;
       color?: boolean;
+      /** Start services in processes made ahead of time (watch), and make the next ones after stopAll. */
+      warm?: WarmPool;
       /** Run each service inside a bubblewrap sandbox (grade, check --sandbox); see src/sandbox/bwrap.ts. */
       sandbox?: { bwrap: string; workspaceRoot: string; limits?: SandboxLimits };
     },
@@ -144,19 +148,21 @@ export class ServiceSupervisor extends EventEmitter {
       ...this.options.serviceEnv?.[name],
       // Which process this is: the service's name, or `<name>-<n>` for one of several instances.
       INSTANCE_ID: name,
-      LNM_TS_CACHE: this.options.cacheDir ?? path.join(path.dirname(this.options.tsconfig), '.learn-nest-micro', 'cache', 'js'),
+      LNM_TS_CACHE: this.cacheDir(),
       LNM_TSCONFIG: this.options.tsconfig,
       LNM_PARENT_PID: String(process.pid),
       [MARKER_VAR]: newMarker(),
       ...(this.options.color ? { FORCE_COLOR: '1' } : { NO_COLOR: '1', FORCE_COLOR: '0' }),
     };
     const box = this.options.sandbox;
+    const warm = box || process.env.LNM_TS_RUNTIME === 'ts-node' ? undefined : this.options.warm?.take(this.warmKey());
+    if (warm) env[MARKER_VAR] = warm.marker;
     // In the sandbox, --die-with-parent and the PID namespace replace child-guard (whose parent pid is outside).
     const hostPidFile = box ? path.join(env.LNM_TS_CACHE, `pid-${env[MARKER_VAR]}`) : '';
     const command = box
       ? sandboxed(box.bwrap, process.execPath, ['-r', path.join(__dirname, '..', 'sandbox', 'host-pid.js'), ...args.slice(2)], { exerciseDir: this.options.exerciseDir, workspaceRoot: box.workspaceRoot, cacheDir: env.LNM_TS_CACHE, env: { ...env, LNM_PARENT_PID: '', LNM_HOST_PID_FILE: hostPidFile }, limits: box.limits })
       : { command: process.execPath, args };
-    const child = execa(command.command, command.args, {
+    const child: ResultPromise = warm?.child ?? execa(command.command, command.args, {
       cwd: this.options.exerciseDir,
       env,
       extendEnv: !box,
@@ -166,6 +172,8 @@ export class ServiceSupervisor extends EventEmitter {
       reject: false,
       cleanup: false,
     });
+    // The warm process becomes this service: its code is loaded now, with this environment.
+    if (warm) child.send({ entry: path.join(this.options.exerciseDir, spec.entry), env } satisfies Activation);
     const pid = child.pid;
     if (pid === undefined) throw new ServiceStartError({ kind: 'crashed', service: name, code: null });
     registerGroup(pid);
@@ -256,6 +264,15 @@ export class ServiceSupervisor extends EventEmitter {
     }
   }
 
+  /** Which warm processes can serve this supervisor's services. */
+  private warmKey(): WarmKey {
+    return { exerciseDir: this.options.exerciseDir, tsconfig: this.options.tsconfig, cacheDir: this.cacheDir(), color: !!this.options.color };
+  }
+
+  private cacheDir(): string {
+    return this.options.cacheDir ?? path.join(path.dirname(this.options.tsconfig), '.learn-nest-micro', 'cache', 'js');
+  }
+
   logs(name?: string): string {
     if (name) return this.lines(name).join('\n');
     return [...this.output.keys()].flatMap((service) => this.lines(service).map((l) => `[${service}] ${l}`)).join('\n');
@@ -298,5 +315,7 @@ export class ServiceSupervisor extends EventEmitter {
 
   async stopAll(): Promise<void> {
     await Promise.all([...this.running.keys()].map((n) => this.kill(n)));
+    // The next check's services load Nest while the learner edits.
+    this.options.warm?.fill(this.warmKey(), this.options.services.length);
   }
 }

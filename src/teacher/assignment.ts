@@ -1,6 +1,5 @@
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { z } from 'zod';
 import type { Catalog } from '../catalog/catalog';
 import { closestId } from '../catalog/closest-id';
@@ -29,7 +28,7 @@ export function loadAssignment(file: string, catalog?: Catalog): LoadedAssignmen
   try {
     // A file saved by an editor that writes a UTF-8 byte order mark is still JSON.
     const text = readFileSync(absolute, 'utf8').replace(/^\uFEFF/, '');
-    raw = isYaml(absolute) ? parseYaml(text) : JSON.parse(text);
+    raw = isYaml(absolute) ? yaml().parse(text) : JSON.parse(text);
   } catch (cause) {
     throw new UserError(t('assignment.invalid', { file, problems: (cause as Error).message.trim() }), { cause });
   }
@@ -76,7 +75,7 @@ function describeIssues(issues: z.core.$ZodIssue[]): string {
 /** Writes an assignment as YAML (for .yaml/.yml) or JSON, after validating it. */
 export function writeAssignment(file: string, assignment: AssignmentInput): void {
   const valid = assignmentSchema.parse(assignment);
-  writeFileAtomic(path.resolve(file), isYaml(file) ? stringifyYaml(valid) : JSON.stringify(valid, null, 2) + '\n');
+  writeFileAtomic(path.resolve(file), isYaml(file) ? yaml().stringify(valid) : JSON.stringify(valid, null, 2) + '\n');
 }
 
 /**
@@ -128,4 +127,10 @@ export function assertHelpAllowed(workspace: Workspace, exerciseId: string, kind
 /** The exercise ids a workspace's assignment names, or undefined when it follows the whole course. */
 export function assignedExerciseIds(workspace: Workspace): string[] | undefined {
   return workspaceAssignment(workspace)?.assignment.exercises.map((e) => e.id);
+}
+
+/** Loaded only for a YAML assignment: every `check` reads this module, few of them a YAML file. */
+function yaml(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml') as typeof import('yaml');
 }

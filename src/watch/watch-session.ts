@@ -7,6 +7,8 @@ import { UserError } from '../errors';
 import type { CheckResult } from '../grading/check-result';
 import { renderPretty } from '../grading/reporters/pretty';
 import { runCheck } from '../grading/run-check';
+import { HiddenSuite } from '../grading/suite-runner';
+import { WarmPool } from '../runner/warm-pool';
 import { t } from '../i18n/messages';
 import { onInterrupt } from '../runner/process-registry';
 import { listenForKeys } from '../ui/keys';
@@ -69,6 +71,9 @@ export class WatchSession {
   /** t: the checks from then on record their messages (see src/trace). */
   private tracing = false;
 
+  /** Service processes and a suite worker made ahead of time while the learner edits: a save is checked sooner. */
+  private readonly warm = new WarmPool();
+
   constructor(private readonly options: WatchOptions) {
     this.exercise = options.exercise;
   }
@@ -84,11 +89,14 @@ export class WatchSession {
     });
     this.listen();
     this.watchFolder();
+    HiddenSuite.keepWarm(1);
     void this.recheck([]);
     try {
       await done;
     } finally {
       stopInterrupt();
+      HiddenSuite.keepWarm(0);
+      this.warm.dispose();
     }
   }
 
