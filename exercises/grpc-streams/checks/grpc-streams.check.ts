@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { diagnose, exerciseDir, fail, http, logs, port, say, stripColours } from 'learn-nest-micro/harness';
+import { diagnose, exerciseDir, fail, http, kill, logs, port, say, start, stripColours } from 'learn-nest-micro/harness';
 import { detectors, type Rpc, type Wire } from './diagnoses';
 
 // The learner's services, reached the way any gRPC client in any language would: @grpc/grpc-js with
@@ -70,6 +70,21 @@ test(say({ en: 'Sum of no values answers 0', uk: 'Sum без значень ві
   const r = await unary('Sum', sent);
   if (!r.ok) throw await diagnoseCallError('Sum', sent, r.error!, { emptyRequest: true });
   if (r.value!.running_total !== 0) throw fail(say({ en: 'Sum of [] should answer { running_total: 0 }', uk: 'Sum для [] має відповісти { running_total: 0 }' }), { sent, received: r.value });
+});
+
+// Boundaries and a second call: 0 is not negative, and a second Sum must not reuse the first one's answer.
+test(say({ en: 'Sum and Squares take 0 like any other number (only negative numbers are rejected)', uk: 'Sum і Squares приймають 0, як і будь-яке інше число (відхиляються лише відʼємні)' }), async () => {
+  const sent = { values: [0, 5] };
+  const r = await unary('Sum', sent);
+  if (!r.ok && r.error!.code === grpc.status.INVALID_ARGUMENT) throw fail(say({ en: 'Sum rejected [0, 5]: 0 is not a negative number', uk: 'Sum відхилив [0, 5]: 0 не є відʼємним числом' }), { sent, errorText: r.error!.message });
+  if (!r.ok) throw await diagnoseCallError('Sum', sent, r.error!);
+  if (r.value!.running_total !== 5) throw fail(say({ en: 'Sum of [0, 5] should answer { running_total: 5 }', uk: 'Sum для [0, 5] має відповісти { running_total: 5 }' }), { sent, received: r.value });
+  const s = await serverStream(sent);
+  if (s.error) {
+    if (s.error.code === grpc.status.INVALID_ARGUMENT) throw fail(say({ en: 'Squares rejected [0, 5]: 0 is not a negative number', uk: 'Squares відхилив [0, 5]: 0 не є відʼємним числом' }), { sent, errorText: s.error.message });
+    throw await diagnoseCallError('Squares', sent, s.error, { items: s.items });
+  }
+  if (JSON.stringify(values(s.items)) !== JSON.stringify([0, 25])) throw fail(say({ en: 'Squares of [0, 5] should stream 0, 25', uk: 'Squares для [0, 5] має надіслати потоком 0, 25' }), { sent, received: values(s.items) });
 });
 
 test(say({ en: 'Sum rejects a negative number with INVALID_ARGUMENT', uk: 'Sum відхиляє відʼємне число зі статусом INVALID_ARGUMENT' }), async () => {
@@ -243,6 +258,28 @@ test(say({ en: 'RunningSum with no values ends without an answer', uk: 'RunningS
   }
 });
 
+test(say({ en: 'two RunningSum calls at once each keep their own total', uk: 'два одночасні виклики RunningSum ведуть кожен свою суму' }), async () => {
+  // Two calls at once, in the other order than they were opened: each keeps its own total.
+  const first = client.RunningSum(deadline()) as grpc.ClientDuplexStream<Reply, Reply>;
+  const second = client.RunningSum(deadline()) as grpc.ClientDuplexStream<Reply, Reply>;
+  const [a, b] = [collect(first), collect(second)];
+  second.write({ value: 4 });
+  first.write({ value: 10 });
+  second.write({ value: 1 });
+  second.end();
+  first.end();
+  const [ra, rb] = await Promise.all([a, b]);
+  if (ra.error) throw await diagnoseCallError('RunningSum', [10], ra.error, { items: ra.items });
+  if (rb.error) throw await diagnoseCallError('RunningSum', [4, 1], rb.error, { items: rb.items });
+  const totals = (r: StreamResult) => r.items.map((item) => item.running_total);
+  if (JSON.stringify(totals(rb)) !== JSON.stringify([4, 5]) || JSON.stringify(totals(ra)) !== JSON.stringify([10])) {
+    throw fail(
+      say({ en: 'two RunningSum calls at once should each keep their own total: [4, 1] answers 4, 5 and [10] answers 10 (a total kept outside the call is shared between calls)', uk: 'два одночасні виклики RunningSum мають вести кожен свою суму: [4, 1] дає 4, 5, а [10] дає 10 (сума, що зберігається поза викликом, спільна для всіх викликів)' }),
+      { sent: { first: [10], second: [4, 1] }, received: { first: totals(ra), second: totals(rb) } },
+    );
+  }
+});
+
 test(say({ en: 'the gateway answers GET /squares?numbers=1,2,3 with [1,4,9]', uk: 'шлюз відповідає на GET /squares?numbers=1,2,3 масивом [1,4,9]' }), async () => {
   for (const [query, expected] of [
     ['1,2,3', [1, 4, 9]],
@@ -260,6 +297,25 @@ test(say({ en: 'the gateway answers 400 when Squares rejects a negative number',
   const r = await http('GATEWAY_PORT').get('/squares?numbers=4,-1');
   if (r.status !== 400) {
     throw fail(say({ en: 'GET /squares?numbers=4,-1 should answer 400: Squares fails with INVALID_ARGUMENT (err.code 3), turn that into a BadRequestException', uk: 'GET /squares?numbers=4,-1 має відповісти 400: Squares завершується помилкою INVALID_ARGUMENT (err.code 3), перетворіть її на BadRequestException' }), r);
+  }
+});
+
+// Last, since it stops the math service: only INVALID_ARGUMENT is the client's fault.
+test(say({ en: 'the gateway does not answer 400 when the math service is down', uk: 'шлюз не відповідає 400, коли математичний сервіс не працює' }), async () => {
+  await kill('math');
+  try {
+    const r = await http('GATEWAY_PORT', { timeoutMs: CALL_TIMEOUT_MS }).get('/squares?numbers=1,2');
+    if (r.status < 500) {
+      throw fail(
+        say({
+          en: 'with the math service stopped, GET /squares?numbers=1,2 should answer a 5xx (500): the request was fine, the service behind it is unavailable. Turn only INVALID_ARGUMENT (err.code 3) into a 400 and let the other errors through',
+          uk: 'коли математичний сервіс зупинено, GET /squares?numbers=1,2 має відповісти 5xx (500): запит правильний, недоступний сервіс за ним. Перетворюйте на 400 лише INVALID_ARGUMENT (err.code 3), а інші помилки пропускайте далі',
+        }),
+        r,
+      );
+    }
+  } finally {
+    await start('math');
   }
 });
 
