@@ -1,11 +1,23 @@
+import { existsSync } from 'node:fs';
 /**
  * Every process group this command started, so that none outlives it: groups are killed on normal
  * exit, on SIGINT/SIGTERM/SIGHUP, and on an uncaught error. (SIGKILL of the command itself is
- * covered by child-guard inside each service.)
+ * covered by a parent-death signal on Linux, see diesWithParent, and by child-guard elsewhere.)
  */
 const groups = new Set<number>();
 let installed = false;
 const interruptHandlers = new Set<(signal: NodeJS.Signals) => void | Promise<void>>();
+
+const setpriv = process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) : undefined;
+
+/**
+ * The command and arguments that start `command` so that the kernel kills it when this process dies,
+ * however it dies (SIGKILL included): `setpriv --pdeathsig SIGKILL` on Linux (util-linux, present on
+ * every distribution). Undefined elsewhere: there child-guard (a watcher thread in the child) does it.
+ */
+export function diesWithParent(command: string, args: string[]): { command: string; args: string[] } | undefined {
+  return setpriv ? { command: setpriv, args: ['--pdeathsig', 'SIGKILL', '--', command, ...args] } : undefined;
+}
 
 export function killGroup(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
   try {

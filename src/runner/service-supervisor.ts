@@ -6,7 +6,7 @@ import type { ServiceSpec } from '../catalog/schema';
 import { requirePackageDir } from '../paths';
 import { portAccepts } from './ports';
 import { t } from '../i18n/messages';
-import { killGroup, registerGroup, unregisterGroup } from './process-registry';
+import { diesWithParent, killGroup, registerGroup, unregisterGroup } from './process-registry';
 import { DEFAULT_LIMITS, sandboxed, sandboxedNodePid, watchProcessCount, type SandboxLimits } from '../sandbox/bwrap';
 import { killMarked, MARKER_VAR, newMarker } from '../sandbox/contain';
 import type { WarmKey, WarmPool } from './warm-pool';
@@ -143,6 +143,8 @@ export class ServiceSupervisor extends EventEmitter {
         ? ['-r', this.guard, path.join(requirePackageDir('ts-node'), 'dist', 'bin.js'), '--swc', '--project', this.options.tsconfig, spec.entry]
         : // The absolute entry names the workspace in the command line, so `ps` tells whose service it is.
           ['-r', this.guard, '-r', this.register, path.join(this.options.exerciseDir, spec.entry)];
+    // Where the kernel can end the service with this command, child-guard's watcher thread (0.05 CPU-s a start) is not needed.
+    const plain = diesWithParent(process.execPath, args.slice(2));
     const env = {
       ...this.options.env,
       ...this.options.serviceEnv?.[name],
@@ -161,7 +163,7 @@ export class ServiceSupervisor extends EventEmitter {
     const hostPidFile = box ? path.join(env.LNM_TS_CACHE, `pid-${env[MARKER_VAR]}`) : '';
     const command = box
       ? sandboxed(box.bwrap, process.execPath, ['-r', path.join(__dirname, '..', 'sandbox', 'host-pid.js'), ...args.slice(2)], { exerciseDir: this.options.exerciseDir, workspaceRoot: box.workspaceRoot, cacheDir: env.LNM_TS_CACHE, env: { ...env, LNM_PARENT_PID: '', LNM_HOST_PID_FILE: hostPidFile }, limits: box.limits })
-      : { command: process.execPath, args };
+      : (plain ?? { command: process.execPath, args });
     const child: ResultPromise = warm?.child ?? execa(command.command, command.args, {
       cwd: this.options.exerciseDir,
       env,

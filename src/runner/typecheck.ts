@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { findPackageDir } from '../paths';
 import { listFiles } from '../workspace/scaffold';
 import { writeFileAtomic } from '../workspace/atomic-write';
-import { killGroup, registerGroup, unregisterGroup } from './process-registry';
+import { diesWithParent, killGroup, registerGroup, unregisterGroup } from './process-registry';
 
 export interface TypeDiagnostic {
   file?: string;
@@ -169,7 +169,8 @@ function runNative(exe: string, options: { tsconfig: string; files: string[]; ca
     // A Go binary carries no child-guard: on Linux, setpriv gives it a parent-death signal, so that it ends
     // with this command even after a kill -9 (elsewhere it ends on its own within a second or two).
     const args = ['-p', project, '--pretty', 'false'];
-    const child = setpriv ? spawn(setpriv, ['--pdeathsig', 'SIGKILL', '--', exe, ...args], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(exe, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const wrapped = diesWithParent(exe, args) ?? { command: exe, args };
+    const child = spawn(wrapped.command, wrapped.args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     started(child);
     if (child.pid) {
       registerGroup(child.pid);
@@ -194,8 +195,6 @@ function runNative(exe: string, options: { tsconfig: string; files: string[]; ca
     });
   });
 }
-
-const setpriv = process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) : undefined;
 
 let server: TypeCheckServer | undefined;
 

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { MARKER_VAR, newMarker } from '../sandbox/contain';
-import { registerGroup, killGroup, unregisterGroup } from './process-registry';
+import { diesWithParent, registerGroup, killGroup, unregisterGroup } from './process-registry';
 
 /** What makes two warm processes interchangeable: the same folder, tsconfig, compile cache and colours. */
 export interface WarmKey {
@@ -77,7 +77,9 @@ export class WarmPool {
       [MARKER_VAR]: marker,
       ...(key.color ? { FORCE_COLOR: '1' } : { NO_COLOR: '1', FORCE_COLOR: '0' }),
     };
-    const child = execa(process.execPath, ['-r', path.join(__dirname, 'child-guard.js'), '-r', path.join(__dirname, 'ts-register.js'), path.join(__dirname, 'warm-start.js')], {
+    const preload = ['-r', path.join(__dirname, 'ts-register.js'), path.join(__dirname, 'warm-start.js')];
+    const command = diesWithParent(process.execPath, preload) ?? { command: process.execPath, args: ['-r', path.join(__dirname, 'child-guard.js'), ...preload] };
+    const child = execa(command.command, command.args, {
       cwd: key.exerciseDir,
       env,
       detached: true,
