@@ -20,25 +20,62 @@ export interface ArrowLook {
 
 const detailOf = (e: TraceEvent, key: string): unknown => e.detail?.[key];
 
-export function arrowLook(e: TraceEvent): ArrowLook {
+/** The events of a trace by seq: what a broker's delivery is looked up in to know what it carries. */
+export type BySeq = ReadonlyMap<number, TraceEvent>;
+export const bySeq = (trace: Trace): BySeq => new Map(trace.events.map((e) => [e.seq, e]));
+
+/**
+ * What a message through a broker is: a reply (published back to the requester), a request (its
+ * publisher waits: a reply-to address), or else an event. A delivery is what was published.
+ */
+function brokerRole(e: TraceEvent, events: BySeq, depth = 0): 'reply' | 'request' | 'event' {
+  if (e.kind === 'deliver') {
+    const published = e.replyTo === undefined ? undefined : events.get(e.replyTo);
+    return published && published.kind === 'publish' && depth < 3 ? brokerRole(published, events, depth + 1) : 'request';
+  }
+  if (detailOf(e, 'reply') === true) return 'reply';
+  return detailOf(e, 'replyTo') !== undefined ? 'request' : 'event';
+}
+
+export function arrowLook(e: TraceEvent, events: BySeq = new Map()): ArrowLook {
   const requeued = detailOf(e, 'requeue') === true;
-  const looks: Record<EventKind, ArrowLook> = {
-    request: { dashed: false, openHead: false, tone: 'request' },
-    publish: { dashed: false, openHead: false, tone: 'request' },
-    deliver: { dashed: false, openHead: false, tone: 'request', mark: detailOf(e, 'redelivered') === true ? '↺' : undefined },
-    'stream-item': { dashed: false, openHead: false, tone: 'request' },
-    reply: { dashed: true, openHead: false, tone: 'reply' },
-    status: { dashed: true, openHead: false, tone: detailOf(e, 'code') === 0 || detailOf(e, 'code') === undefined ? 'reply' : 'error' },
-    error: { dashed: true, openHead: false, tone: 'error', mark: '✗' },
-    event: { dashed: false, openHead: true, tone: 'event' },
-    ack: { dashed: true, openHead: false, tone: 'ack', mark: '✓' },
-    nack: { dashed: true, openHead: false, tone: 'nack', mark: requeued ? '✗↺' : '✗' },
-    reject: { dashed: true, openHead: false, tone: 'nack', mark: requeued ? '✗↺' : '✗' },
-    'dead-letter': { dashed: false, openHead: false, tone: 'dead', mark: '⊘' },
-    connect: { dashed: true, openHead: true, tone: 'other' },
-    close: { dashed: true, openHead: true, tone: 'other' },
+  const viaBroker = (): ArrowLook => {
+    const role = brokerRole(e, events);
+    const mark = detailOf(e, 'redelivered') === true ? '↺' : undefined;
+    if (role === 'reply') return { dashed: true, openHead: false, tone: 'reply', mark };
+    return role === 'event' ? { dashed: false, openHead: true, tone: 'event', mark } : { dashed: false, openHead: false, tone: 'request', mark };
   };
-  return looks[e.kind] ?? { dashed: false, openHead: false, tone: 'other' };
+  const looks: Record<EventKind, () => ArrowLook> = {
+    request: () => ({ dashed: false, openHead: false, tone: 'request' }),
+    publish: viaBroker,
+    deliver: viaBroker,
+    'stream-item': () => ({ dashed: false, openHead: false, tone: 'request' }),
+    reply: () => ({ dashed: true, openHead: false, tone: 'reply' }),
+    status: () => ({ dashed: true, openHead: false, tone: detailOf(e, 'code') === 0 || detailOf(e, 'code') === undefined ? 'reply' : 'error' }),
+    error: () => ({ dashed: true, openHead: false, tone: 'error', mark: '✗' }),
+    event: () => ({ dashed: false, openHead: true, tone: 'event' }),
+    ack: () => ({ dashed: true, openHead: false, tone: 'ack', mark: '✓' }),
+    nack: () => ({ dashed: true, openHead: false, tone: 'nack', mark: requeued ? '✗↺' : '✗' }),
+    reject: () => ({ dashed: true, openHead: false, tone: 'nack', mark: requeued ? '✗↺' : '✗' }),
+    'dead-letter': () => ({ dashed: false, openHead: false, tone: 'dead', mark: '⊘' }),
+    connect: () => ({ dashed: true, openHead: true, tone: 'other' }),
+    close: () => ({ dashed: true, openHead: true, tone: 'other' }),
+  };
+  return looks[e.kind]?.() ?? { dashed: false, openHead: false, tone: 'other' };
+}
+
+/**
+ * The part of a payload worth a label: Nest's own envelope around it on brokers ({ pattern, data, id }
+ * of a message, { response, isDisposed } or { err } of an answer) is left out. The page shows it all.
+ */
+export function labelPayload(payload: unknown): unknown {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return payload;
+  const keys = Object.keys(payload);
+  const o = payload as Record<string, unknown>;
+  if ('pattern' in o && 'data' in o && keys.every((k) => ['pattern', 'data', 'id'].includes(k))) return o.data;
+  if ('err' in o && o.err !== undefined && o.err !== null && keys.every((k) => ['err', 'response', 'isDisposed', 'id', 'status'].includes(k))) return o.err;
+  if ('response' in o && keys.every((k) => ['response', 'isDisposed', 'id', 'err', 'status'].includes(k))) return o.response;
+  return payload;
 }
 
 /** One line of JSON, control characters escaped (learner data never moves a terminal's cursor). */
@@ -58,8 +95,8 @@ export function printable(text: string): string {
 }
 
 /** The words on an arrow: mark, what it is (pattern, topic, ack #tag …), then the payload as one-line JSON. */
-export function eventLabel(e: TraceEvent): string {
-  const look = arrowLook(e);
+export function eventLabel(e: TraceEvent, events: BySeq = new Map()): string {
+  const look = arrowLook(e, events);
   const tag = detailOf(e, 'deliveryTag');
   const parts: string[] = [];
   if (look.mark) parts.push(look.mark);
@@ -68,6 +105,7 @@ export function eventLabel(e: TraceEvent): string {
     case 'nack':
     case 'reject':
       parts.push(tag === undefined ? e.kind : `${e.kind} #${String(tag)}`);
+      if (e.pattern) parts.push(e.pattern);
       if (e.kind !== 'ack') parts.push(detailOf(e, 'requeue') === true ? 'requeue' : 'no requeue');
       break;
     case 'dead-letter':
@@ -85,7 +123,7 @@ export function eventLabel(e: TraceEvent): string {
     default:
       if (e.pattern) parts.push(e.pattern);
   }
-  const payload = compactJson(e.payload);
+  const payload = compactJson(labelPayload(e.payload));
   if (payload) parts.push(payload);
   if (e.durationMs !== undefined && (e.kind === 'reply' || e.kind === 'error' || e.kind === 'status')) parts.push(`(${e.durationMs} ms)`);
   return printable(parts.join(' '));

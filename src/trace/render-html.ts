@@ -9,7 +9,7 @@
  */
 import { t, type Language } from '../i18n/messages';
 import type { Participant, Trace, TraceEvent, TraceTest } from './model';
-import { arrowLook, eventLabel, eventsOfTest, lifelines, numberedTests, printable, type Tone } from './render-common';
+import { arrowLook, bySeq, eventLabel, eventsOfTest, lifelines, numberedTests, printable, type BySeq, type Tone } from './render-common';
 
 const html = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 /** JSON that can sit inside a <script> element: no `<` (so no `</script>`), no line separators. */
@@ -53,7 +53,7 @@ function head(x: number, y: number, dir: 1 | -1, open: boolean, colour: string):
   return open ? `<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="1.6"/>` : `<polygon points="${points}" fill="${colour}"/>`;
 }
 
-function diagram(trace: Trace, people: Participant[], rows: Row[], lang: Language): string {
+function diagram(people: Participant[], rows: Row[], events: BySeq, lang: Language): string {
   const xs = new Map(people.map((p, i) => [p.id, LEFT + COLUMN * i + COLUMN / 2]));
   const width = LEFT + COLUMN * people.length + 20;
   let y = HEAD + 10;
@@ -67,13 +67,13 @@ function diagram(trace: Trace, people: Participant[], rows: Row[], lang: Languag
       continue;
     }
     const e = row.event;
-    const look = arrowLook(e);
+    const look = arrowLook(e, events);
     const colour = TONES[look.tone];
     const from = xs.get(e.from)!;
     const to = xs.get(e.to)!;
     const arrowY = y + 26;
     const left = Math.min(from, to);
-    const label = eventLabel(e);
+    const label = eventLabel(e, events);
     // The label runs from the arrow's left end to the diagram's right edge, about 7 px a character.
     const room = Math.max(18, Math.floor((width - left - 16) / 7.4));
     const dash = look.dashed ? ' stroke-dasharray="5 4"' : '';
@@ -176,6 +176,7 @@ export function renderTraceHtml(trace: Trace, options: { lang?: 'en' | 'uk' } = 
   const lang: Language = options.lang ?? 'en';
   const say = (key: Parameters<typeof t>[0], params: Record<string, string | number> = {}) => t(key, params, lang);
   const people = lifelines(trace, trace.events);
+  const events = bySeq(trace);
   const labelOf = new Map(people.map((p) => [p.id, p.label]));
   const tests = numberedTests(trace);
   // The page opens on the first failing test: what the learner came to see.
@@ -194,7 +195,7 @@ export function renderTraceHtml(trace: Trace, options: { lang?: 'en' | 'uk' } = 
     .map((v) => {
       const caption = v.caption ? `<figcaption class="${v.cls}">${html(v.caption)}</figcaption>` : '';
       const none = v.count === 0 ? `<p class="none">${html(say('traceView.html.none'))}</p>` : '';
-      return `<figure class="view" data-view="${v.id}"${v.id === opened ? '' : ' hidden'}>${caption}${none}${diagram(trace, people, v.rows, lang)}</figure>`;
+      return `<figure class="view" data-view="${v.id}"${v.id === opened ? '' : ' hidden'}>${caption}${none}${diagram(people, v.rows, events, lang)}</figure>`;
     })
     .join('\n');
 

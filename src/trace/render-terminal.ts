@@ -12,7 +12,7 @@ import { UserError } from '../errors';
 import { displayWidth, graphemes, graphemeWidth, truncate } from './display-width';
 import type { Trace, TraceEvent, TraceTest } from './model';
 import { wrapAnsi } from '../ui/wrap';
-import { arrowLook, eventLabel, eventsOfTest, findTest, lifelines, numberedTests, printable, type Tone } from './render-common';
+import { arrowLook, bySeq, eventLabel, eventsOfTest, findTest, lifelines, numberedTests, printable, type Tone } from './render-common';
 
 export interface SequenceOptions {
   /** Terminal columns; every line fits (at most 100 are used). */
@@ -173,6 +173,8 @@ export function renderSequence(trace: Trace, options: SequenceOptions): string {
   const column = Math.max(3, Math.floor((width - timeWidth) / Math.max(1, people.length)));
   const xs = new Map(people.map((p, i) => [p.id, Math.min(width - 1, timeWidth + Math.floor(column * i + (column - 1) / 2))]));
 
+  const firstLifeline = Math.min(...xs.values());
+  const events_ = bySeq(trace);
   const withLifelines = () => {
     const line = new Line(width);
     for (const x of xs.values()) line.set(x, '│', 'dim');
@@ -214,17 +216,19 @@ export function renderSequence(trace: Trace, options: SequenceOptions): string {
       continue;
     }
     const e = row.event;
-    const look = arrowLook(e);
+    const look = arrowLook(e, events_);
     const from = xs.get(e.from)!;
     const to = xs.get(e.to)!;
 
     // The label line: time, then the label right of the arrow's left end.
     const label = withLifelines();
     label.write(0, time(e.atMs).padStart(timeWidth - 1), 'dim');
-    const text = eventLabel(e);
+    const text = eventLabel(e, events_);
+    // Right of the arrow's left end, where it reads as the arrow's; moved left (not past the first
+    // lifeline) only when too little of it would show there.
     let start = Math.min(from, to) + 2;
-    const room = width - start;
-    if (room < Math.min(displayWidth(text), 24)) start = Math.max(timeWidth, width - Math.min(displayWidth(text), 32));
+    const wanted = Math.min(displayWidth(text), 28);
+    if (width - start < wanted) start = Math.max(firstLifeline + 2, width - Math.min(displayWidth(text), 40));
     if (look.mark && text.startsWith(look.mark)) {
       const after = label.write(start, look.mark, look.tone);
       label.write(after, text.slice(look.mark.length), 'plain');

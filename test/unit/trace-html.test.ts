@@ -84,14 +84,14 @@ test('the trace page in Ukrainian, with RabbitMQ acknowledgements: the whole lis
   const { page, requests, dir } = await open(renderTraceHtml(fixture('rmq-ack'), { lang: 'uk' }), 'rmq-ack.html');
   // Nothing failed: the page opens on every message.
   expect(await page.getAttribute('#tests button.all', 'aria-pressed')).toBe('true');
-  expect(await visibleArrows(page)).toHaveLength(15);
+  expect(await visibleArrows(page)).toHaveLength(16);
   expect(await page.textContent('#pick')).toContain('Клацніть стрілку');
-  await page.click('#views .view:not([hidden]) .msg[data-seq="8"]');
+  await page.click('#views .view:not([hidden]) .msg[data-seq="9"]');
   expect(JSON.parse((await page.textContent('#detail-json'))!)).toMatchObject({ deliveryTag: 2, requeue: true });
   expect(await page.textContent('#payload')).toBe('(без даних)');
   await page.click('#tests button:has-text("3. a broken import")');
-  await page.click('#views .view:not([hidden]) .msg[data-seq="14"]');
-  expect(await panel(page, 'kind')).toBe('#14 dead-letter');
+  await page.click('#views .view:not([hidden]) .msg[data-seq="15"]');
+  expect(await panel(page, 'kind')).toBe('#15 dead-letter');
   expect(JSON.parse((await page.textContent('#payload'))!)).toEqual({ pattern: 'user_import', data: { name: 'Мирослава', broken: true } });
   expect(requests).toEqual([]);
   const shot = path.join(dir, 'rmq-ack-trace-uk.png');
