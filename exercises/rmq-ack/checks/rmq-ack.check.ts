@@ -3,7 +3,8 @@ import { ClientRMQ, type ClientProxy } from '@nestjs/microservices';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, test } from 'vitest';
-import { env, eventually, fail, kill, logs, mistake, say, send, source, start, type SendResult } from 'learn-nest-micro/harness';
+import { env, eventually, fail, handlersIn, kill, logs, mistake, say, send, source, start, type SendResult } from 'learn-nest-micro/harness';
+import { describeSpot, settlesAllUpTo, unawaitedEmits } from './shapes';
 
 interface User {
   id: number;
@@ -85,6 +86,9 @@ async function diagnoseCrash(evidence: { sent?: unknown; received?: unknown }): 
   const said = (re: RegExp) => log.split('\n').find((line) => re.test(line))?.trim();
   const unknownTag = said(/unknown delivery tag/);
   if (unknownTag) {
+    // ack/nack with allUpTo = true settles the other messages in flight too; their own ack comes later.
+    const allUpTo = settlesAllUpTo();
+    if (allUpTo.length > 0) throw mistake('settle-all-up-to', { ...evidence, original: unknownTag, received: [evidence.received, ...allUpTo.map(describeSpot)].filter(Boolean).join('\n') });
     const options = source('users-service/rmq-config.ts') + source('users-service/main.ts');
     throw mistake(/noAck\s*:\s*false/.test(options) ? 'double-ack' : 'ack-with-auto-ack', { ...evidence, original: unknownTag });
   }
@@ -120,12 +124,12 @@ async function emit(pattern: string, data: unknown): Promise<void> {
   await lastValueFrom((await users()).emit(pattern, data), { defaultValue: undefined });
 }
 
-/** Takes every message waiting in AUDIT_QUEUE (the check is its only consumer). */
-async function drainAudit(): Promise<{ content: string; deliveryMode: unknown }[]> {
+/** Takes every message waiting in a queue: AUDIT_QUEUE (the check is its only consumer), or USER_QUEUE once the service is dead. */
+async function drain(queue: string): Promise<{ content: string; deliveryMode: unknown }[]> {
   const r = await onChannel(async (ch) => {
     const got: { content: string; deliveryMode: unknown }[] = [];
     for (;;) {
-      const m = await ch.get(AUDIT, { noAck: true });
+      const m = await ch.get(queue, { noAck: true });
       if (!m) return got;
       got.push({ content: m.content.toString(), deliveryMode: m.properties.deliveryMode });
     }
@@ -161,11 +165,52 @@ test(say({ en: 'user_create is answered with the new user', uk: 'на user_creat
   if (!r.ok) throw fail(say({ en: 'user_create got no answer.', uk: 'user_create не отримав відповіді.' }), r);
   if (r.value?.email !== data.email || typeof r.value.id !== 'number') throw fail(say({ en: 'user_create should answer with the created user ({ id, email, name }).', uk: 'user_create має відповідати створеним користувачем ({ id, email, name }).' }), r);
 
-  const audit = await eventually(async () => (await drainAudit()).find((m) => m.content.includes(data.email)), { timeoutMs: 3000, intervalMs: 100 });
+  const audit = await eventually(async () => (await drain(AUDIT)).find((m) => m.content.includes(data.email)), { timeoutMs: 3000, intervalMs: 100 });
   if (!audit) throw fail(say({ en: `user_create answered, but no user_created event for ${data.email} reached ${AUDIT}: emit it before you acknowledge.`, uk: `user_create відповів, але жодна подія user_created для ${data.email} не дійшла до ${AUDIT}: опублікуйте її до підтвердження.` }), { sent: data });
   if (audit.deliveryMode !== 2) {
     throw mistake('audit-not-persistent', { sent: data, received: say({ en: `the user_created event in ${AUDIT} has deliveryMode ${String(audit.deliveryMode)}; 2 means persistent`, uk: `подія user_created у ${AUDIT} має deliveryMode ${String(audit.deliveryMode)}; 2 означає збережене (persistent)` }) });
   }
+  const pattern = (JSON.parse(audit.content) as { pattern?: unknown }).pattern;
+  if (pattern !== 'user_created') throw fail(say({ en: `The event in ${AUDIT} should have the pattern 'user_created': the audit service subscribes by that name.`, uk: `Подія в ${AUDIT} має мати шаблон 'user_created': сервіс аудиту підписується саме на цю назву.` }), { sent: data, received: audit.content });
+  if (r.value.name !== data.name) throw fail(say({ en: `user_create should answer with the user as created, name included: expected name '${data.name}'.`, uk: `user_create має відповідати створеним користувачем разом з іменем: очікувалося ім'я '${data.name}'.` }), { sent: data, received: r.value });
+  // The audit queue keeps its events through a broker restart only if it is durable: declare it as its consumer would.
+  const auditDeclared = await onChannel((ch) => ch.assertQueue(AUDIT, { durable: true }));
+  if (!auditDeclared.ok) throw fail(say({ en: `The audit consumer could not declare ${AUDIT} durable: the audit client declares it otherwise (queueOptions in users.module.ts).`, uk: `Споживач аудиту не зміг оголосити ${AUDIT} стійкою (durable): клієнт аудиту оголошує її інакше (queueOptions у users.module.ts).` }), { sent: `assertQueue('${AUDIT}', { durable: true })`, received: auditDeclared.errorText });
+
+  // A redelivered user_create must not create the user twice: the same e-mail gives the same user.
+  const again = await request<User>('user_create', data, 10_000);
+  if (!again.ok || again.value?.id !== r.value.id) throw fail(say({ en: `user_create sent again for ${data.email} should answer with the same user (id ${r.value.id}): the service is idempotent.`, uk: `Повторний user_create для ${data.email} має повернути того самого користувача (id ${r.value.id}): сервіс ідемпотентний.` }), { sent: data, received: again.ok ? again.value : again.errorText });
+
+  // Works here because Nest's emit() publishes at once; but the ack then goes out before RabbitMQ has confirmed the event.
+  const unawaited = unawaitedEmits();
+  if (unawaited.length > 0) throw mistake('audit-emit-not-awaited', { sent: data, received: unawaited.map(describeSpot).join('\n') });
+}, 30_000);
+
+test(say({ en: 'user_deleted removes the user, and a second one changes nothing', uk: 'user_deleted видаляє користувача, а повторна подія нічого не змінює' }), async () => {
+  const email = 'gone@example.com';
+  const created = await request<User>('user_create', { email, name: 'Gone' }, 10_000);
+  if (!created.ok) throw fail(say({ en: 'user_create got no answer.', uk: 'user_create не отримав відповіді.' }), created);
+  await emit('user_deleted', { email });
+  await emit('user_deleted', { email });
+  const sent = { event: 'user_deleted', data: { email }, times: 2 };
+  const snap = await eventually(async () => {
+    const s = await snapshot(1500);
+    return s && (s.attempts[`user_deleted:${email}`] ?? 0) >= 2 ? s : undefined;
+  }, { timeoutMs: 8000, intervalMs: 200 });
+  if (!snap) {
+    await diagnoseCrash({ sent });
+    throw fail(say({ en: 'Two user_deleted events were emitted, but the service did not handle both (its attempts counter for them stayed below 2).', uk: 'Надіслано дві події user_deleted, але сервіс не обробив обидві (лічильник спроб для них лишився меншим за 2).' }), { sent, received: (await snapshot(1500)) ?? say({ en: 'no answer to { cmd: "users" }', uk: 'немає відповіді на { cmd: "users" }' }) });
+  }
+  const deletedTimes = snap.deleted.filter((e) => e === email).length;
+  if (snap.users.some((u) => u.email === email) || deletedTimes !== 1) {
+    throw fail(say({ en: `After user_deleted, ${email} should be gone from users and listed once in deleted.`, uk: `Після user_deleted ${email} має зникнути з users і бути один раз у deleted.` }), { sent, received: snap });
+  }
+  // An event handled by a request handler works here because Nest finds handlers by pattern alone.
+  const asRequest = handlersIn('users-service/users.controller.ts').find((h) => h.pattern === 'user_deleted' && h.decorator === 'MessagePattern');
+  if (asRequest) throw mistake('message-pattern-for-event', { sent, received: `users-service/users.controller.ts:${asRequest.line}: @MessagePattern('user_deleted') ${asRequest.method}()` });
+  // A query answered by an event handler works here because over RabbitMQ Nest answers a send() with whatever the handler returns.
+  const queryAsEvent = handlersIn('users-service/users.controller.ts').find((h) => h.pattern === '{"cmd":"users"}' && h.decorator === 'EventPattern');
+  if (queryAsEvent) throw mistake('event-pattern-for-query', { sent: { cmd: 'users' }, received: `users-service/users.controller.ts:${queryAsEvent.line}: @EventPattern({ cmd: 'users' }) ${queryAsEvent.method}()` });
 }, 30_000);
 
 test(say({ en: 'a burst of 50 user_create is answered and leaves the queue empty', uk: 'пачка з 50 user_create отримує відповіді й лишає чергу порожньою' }), async () => {
@@ -221,6 +266,29 @@ test(say({ en: 'killed in the middle of a message, the service gives back only t
   if (!answer.ok || answer.value?.email !== email) throw fail(say({ en: 'The restarted service created the user, but the waiting caller got no answer.', uk: 'Перезапущений сервіс створив користувача, але клієнт, що чекав, не отримав відповіді.' }), answer);
 }, 45_000);
 
+/** How many messages the service may have unacknowledged at once: the exercise's prefetchCount. */
+const IN_FLIGHT = 10;
+
+test(say({ en: `at most ${IN_FLIGHT} messages are in flight at once`, uk: `одночасно в обробці щонайбільше ${IN_FLIGHT} повідомлень` }), async () => {
+  const count = IN_FLIGHT + 4;
+  const emails = Array.from({ length: count }, (_, i) => `inflight-${i}@example.com`);
+  const c = await users();
+  const replies = await Promise.all(emails.map((email) => send<User>(c, 'user_create', { email, slowMs: 1000 }, { timeoutMs: 20_000 })));
+  const sent = say({ en: `${count} × user_create { email: 'inflight-<n>@example.com', slowMs: 1000 } at once`, uk: `${count} × user_create { email: 'inflight-<n>@example.com', slowMs: 1000 } одночасно` });
+  const answered = replies.filter((r) => r.ok).length;
+  if (answered < count) {
+    await diagnoseCrash({ sent });
+    throw fail(say({ en: `Only ${answered} of ${count} slow requests were answered.`, uk: `Відповідь отримали лише ${answered} із ${count} повільних запитів.` }), { sent, received: replies.find((r) => !r.ok)?.errorText });
+  }
+  // A message beyond the prefetch limit is delivered only after an ack, so after some message's "done".
+  const lines = (await logs(SERVICE)).split('\n').filter((line) => /user_create inflight-\d+@example\.com: (attempt 1 started|done)/.test(line));
+  const firstDone = lines.findIndex((line) => line.includes(': done'));
+  const together = firstDone < 0 ? lines.length : firstDone;
+  if (together > IN_FLIGHT) {
+    throw mistake('no-prefetch-limit', { sent, received: say({ en: `${together} of the ${count} slow messages were being worked on at once, before the first one was done`, uk: `${together} із ${count} повільних повідомлень оброблялися одночасно, ще до завершення першого` }) });
+  }
+}, 30_000);
+
 /** The attempts counted so far for `key`, once they stop growing (or clearly run away). */
 async function settledAttempts(key: string): Promise<number> {
   let last = -1;
@@ -236,7 +304,15 @@ async function settledAttempts(key: string): Promise<number> {
 test(say({ en: 'a message that always fails is rejected, not requeued forever, and its caller hears that it failed', uk: 'повідомлення, що падає завжди, відхиляється, а не повертається в чергу безкінечно, і його клієнт дізнається про невдачу' }), async () => {
   const email = 'poison@example.com';
   const data = { email, name: 'Poison', poison: true };
+  // A slow message is in flight when the poison fails: rejecting the poison must settle only the poison.
+  const bystander = { email: 'bystander@example.com', name: 'Bystander', slowMs: 1500 };
+  const bystanderReply = request<User>('user_create', bystander, 15_000);
+  await eventually(async () => /user_create bystander@example\.com: attempt 1 started/.test(await logs(SERVICE)), { timeoutMs: 8000, intervalMs: 50 });
   const answer = await request<User>('user_create', data, 10_000);
+  const bystanderAnswer = await bystanderReply;
+  if (!bystanderAnswer.ok || bystanderAnswer.value?.email !== bystander.email) {
+    throw fail(say({ en: 'A slow user_create that was in flight while the poison message failed got no user back.', uk: 'Повільний user_create, що був в обробці, коли впало отруйне повідомлення, не отримав користувача у відповідь.' }), { sent: bystander, received: bystanderAnswer.ok ? bystanderAnswer.value : bystanderAnswer.errorText });
+  }
   const attempts = await settledAttempts(`user_create:${email}`);
   const evidence = { sent: data, received: say({ en: `${attempts} attempt(s); reply: ${answer.ok ? JSON.stringify(answer.value) : answer.errorText}`, uk: `спроб: ${attempts}; відповідь: ${answer.ok ? JSON.stringify(answer.value) : answer.errorText}` }) };
   if (attempts > 10 * BOUNDED) throw mistake('requeue-forever', evidence);
@@ -259,4 +335,15 @@ test(say({ en: 'a message that always fails is rejected, not requeued forever, a
   if (eventAttempts === 0) throw fail(say({ en: 'The poison user_deleted event was never handled.', uk: 'Отруйну подію user_deleted так і не оброблено.' }), eventEvidence);
   if (eventAttempts > BOUNDED) throw fail(say({ en: `The poison event was tried ${eventAttempts} times; a bounded retry stops after ${BOUNDED} at most.`, uk: `Отруйну подію пробували обробити забагато разів (спроб: ${eventAttempts}); обмежені повторні спроби зупиняються щонайбільше після ${BOUNDED}.` }), eventEvidence);
   await diagnoseCrash({ sent: sentEvent });
+
+  // A failed message must be settled too: whatever is still unacked comes back when the service dies.
+  const returned = await queueAfterKill();
+  const sentBoth = say({ en: `the poison user_create and user_deleted, then the service killed`, uk: `отруйні user_create і user_deleted, потім сервіс вбито` });
+  if (returned === undefined) throw fail(say({ en: `The service was killed but RabbitMQ still saw a consumer on ${QUEUE} after 8 s.`, uk: `Сервіс вбито, але через 8 с RabbitMQ досі бачив споживача на ${QUEUE}.` }));
+  if (returned > 0) {
+    const back = (await drain(QUEUE)).map((m) => m.content);
+    const evidenceBack = { sent: sentBoth, received: say({ en: `${returned} message(s) came back to ${QUEUE}:\n${back.join('\n')}`, uk: `у ${QUEUE} повернулося повідомлень: ${returned}:\n${back.join('\n')}` }) };
+    if (back.length > 0 && back.every((content) => content.includes('"poison":true'))) throw mistake('failure-not-settled', evidenceBack);
+    throw fail(say({ en: `Every message should be settled by the time it is handled, yet ${returned} came back to ${QUEUE} when the service was killed.`, uk: `Кожне оброблене повідомлення має бути підтверджене або відхилене, але після вбивства сервісу в ${QUEUE} повернулося повідомлень: ${returned}.` }), evidenceBack);
+  }
 }, 45_000);
