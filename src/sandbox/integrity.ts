@@ -1,6 +1,6 @@
 /**
  * The grading material's integrity: the hidden suites (exercises/<id>/checks/**), each exercise's
- * manifest, and the harness they import (dist/harness). A digest manifest is written at pack time
+ * manifest, the harness they import (dist/harness) and the runner that runs them (dist/grading/suite-*.js). A digest manifest is written at pack time
  * (`node dist/sandbox/integrity.js --write`); `grade` compares the files with it before grading, and
  * with their state at the start after each check, and stops (exit 2) naming the first file that differs.
  */
@@ -36,6 +36,11 @@ function materialFiles(contentRoot: string): { rel: string; file: string }[] {
     }
   }
   walk(packageRoot, path.join(packageRoot, 'dist', 'harness'));
+  // What runs the hidden suites: a changed runner could pass any suite.
+  for (const name of ['suite-api.js', 'suite-worker.js', 'suite-runner.js']) {
+    const file = path.join(packageRoot, 'dist', 'grading', name);
+    if (existsSync(file)) out.push({ rel: `dist/grading/${name}`, file });
+  }
   return out.sort((a, b) => a.rel.localeCompare(b.rel));
 }
 
