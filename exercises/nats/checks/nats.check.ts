@@ -40,11 +40,15 @@ const priceFor = (country: string, kg: number) => Math.round((4 + (perKg[country
 let nc: NatsConnection | undefined;
 /** Request ids of every quote the check asked for and got an answer to: each must reach the audit. */
 const answeredIds = new Set<string>();
+/** The reply subject of each quote.issued message seen on the wire: an event has none. */
+const issuedReplySubjects: string[] = [];
 
 beforeAll(async () => {
   // The Nest client's own log lines would land in the checker's output.
   Logger.overrideLogger(false);
   nc = await connect({ servers: NATS_URL });
+  nc.subscribe(`${SHIP}.events.quote.issued`, { callback: (_err, msg) => void issuedReplySubjects.push(msg.reply ?? '') });
+  await nc.flush();
 });
 
 afterAll(async () => {
@@ -53,8 +57,9 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Data with an x-request-id header, the way a caller sends it with Nest. */
-function withRequestId<T>(data: T, requestId: string) {
+/** Data with an x-request-id header, the way a caller sends it with Nest (plain data without an id). */
+function withRequestId<T>(data: T, requestId: string | undefined) {
+  if (requestId === undefined) return data;
   const h = headers();
   h.set(REQUEST_ID, requestId);
   return new NatsRecordBuilder(data).setHeaders(h).build();
@@ -78,12 +83,12 @@ async function auditTrail(instance: string): Promise<AuditEntry[]> {
 }
 
 /** A request sent the way the learner's callers send it: a Nest ClientProxy, with the header. */
-async function quote(country: string, kg: number, requestId: string): Promise<SendResult<Quote>> {
+async function quote(country: string, kg: number, requestId: string | undefined): Promise<SendResult<Quote>> {
   const client: ClientProxy = await natsClient();
   const r = await send<Quote>(client, `${SHIP}.quote.${country}`, withRequestId({ kg }, requestId), { timeoutMs: 5000 });
   // What was sent, without the record's internals.
-  const shown = { ...r, sent: { subject: `${SHIP}.quote.${country}`, data: { kg }, headers: { [REQUEST_ID]: requestId } } };
-  if (r.ok) answeredIds.add(requestId);
+  const shown = { ...r, sent: { subject: `${SHIP}.quote.${country}`, data: { kg }, headers: requestId === undefined ? {} : { [REQUEST_ID]: requestId } } };
+  if (r.ok && requestId !== undefined) answeredIds.add(requestId);
   return shown as SendResult<Quote>;
 }
 
@@ -103,6 +108,8 @@ async function explainFailedQuote(r: SendResult<Quote>, expected: string): Promi
   if (caught && /no elements in sequence|EmptyError/.test(text)) return mistake('audit-catches-requests', { sent: r.sent, received: [text, say({ en: `an audit instance logged: ${caught}`, uk: `екземпляр audit записав у журнал: ${caught}` })] });
   const encode = lineOf(await quotesLog(), /hdrs\.encode is not a function/);
   if (encode) return mistake('plain-object-headers', { sent: r.sent, received: text, original: encode });
+  // "No responders" for quote.issued, not for the quote: the quotes handler sent the event as a request.
+  if (/There are no subscribers listening/.test(text) && text.includes(`${SHIP}.events.quote.issued`)) return mistake('send-instead-of-emit', r);
   if (/There are no subscribers listening/.test(text)) {
     return fail(say({ en: `Nobody answers ${SHIP}.quote.<country>. ${expected}`, uk: `Ніхто не відповідає на ${SHIP}.quote.<country>. ${expected}` }), r);
   }
@@ -138,10 +145,21 @@ test(say({ en: 'one handler answers every country: the country is the last token
 test(say({ en: 'the reply carries the x-request-id header of the request as requestId', uk: 'відповідь містить заголовок x-request-id запиту як requestId' }), async () => {
   const r = await quote('de', 5, 'header-7');
   if (!r.ok) throw await explainFailedQuote(r, say({ en: 'The request should be answered.', uk: 'Запит має отримати відповідь.' }));
-  if (r.value?.requestId === 'header-7') return;
-  const evidence = { sent: r.sent, received: r.value };
-  if (/getHeaders\(\)\s*(\?\.)?\[/.test(source(QUOTES_CONTROLLER))) throw mistake('headers-indexed-like-object', evidence);
-  throw fail(say({ en: `The request carried the header ${REQUEST_ID}: header-7; the reply's requestId should be 'header-7'. Headers come with the NatsContext, not with the payload.`, uk: `Запит мав заголовок ${REQUEST_ID}: header-7; requestId у відповіді має бути 'header-7'. Заголовки приходять із NatsContext, а не з корисним навантаженням.` }), evidence);
+  if (r.value?.requestId !== 'header-7') {
+    const evidence = { sent: r.sent, received: r.value };
+    if (/getHeaders\(\)\s*(\?\.)?\[/.test(source(QUOTES_CONTROLLER))) throw mistake('headers-indexed-like-object', evidence);
+    throw fail(say({ en: `The request carried the header ${REQUEST_ID}: header-7; the reply's requestId should be 'header-7'. Headers come with the NatsContext, not with the payload.`, uk: `Запит мав заголовок ${REQUEST_ID}: header-7; requestId у відповіді має бути 'header-7'. Заголовки приходять із NatsContext, а не з корисним навантаженням.` }), evidence);
+  }
+  // Not every caller sets the header: a message without headers has none at all (getHeaders() is undefined).
+  const bare = await quote('fr', 1, undefined);
+  if (bare.ok && bare.value?.country === 'fr' && bare.value.requestId === undefined) return;
+  throw fail(
+    say({
+      en: `A request without an ${REQUEST_ID} header should be answered too, without requestId. NatsContext.getHeaders() is undefined for a message that has no headers: read the header with incoming?.get(…).`,
+      uk: `Запит без заголовка ${REQUEST_ID} теж має отримати відповідь, без requestId. Для повідомлення без заголовків NatsContext.getHeaders() повертає undefined: читайте заголовок через incoming?.get(…).`,
+    }),
+    bare,
+  );
 });
 
 /** Publishes Nest-shaped requests itself and keeps every reply that comes back to its inbox. */
@@ -220,8 +238,10 @@ test(say({ en: '30 requests: each is answered exactly once, and every quotes ins
 const EVENTS = [
   ...['p-1', 'p-2', 'p-3', 'p-4'].map((parcel) => ({ subject: `${SHIP}.events.parcel.booked`, data: { parcel }, requestId: `book-${parcel}` })),
   ...['p-5', 'p-6', 'p-7', 'p-8'].map((parcel) => ({ subject: `${SHIP}.events.customs.de.cleared`, data: { parcel }, requestId: `customs-${parcel}` })),
+  // An event from a service that sets no headers at all.
+  { subject: `${SHIP}.events.parcel.booked`, data: { parcel: 'p-9' }, requestId: undefined },
 ];
-const eventSent = EVENTS.map((e) => `${e.subject} ${JSON.stringify(e.data)} ${REQUEST_ID}: ${e.requestId}`);
+const eventSent = EVENTS.map((e) => `${e.subject} ${JSON.stringify(e.data)} ${e.requestId === undefined ? say({ en: 'no headers', uk: 'без заголовків' }) : `${REQUEST_ID}: ${e.requestId}`}`);
 let eventsPublished = false;
 
 /** Each audit instance's entries for the check's own events, once they stop coming. */
@@ -269,6 +289,17 @@ test(say({ en: 'each audit instance records every event under events.>, whatever
   const deepSeen = [...trails.values()].some((entries) => depthOf(entries, '.customs.de.cleared') > 0);
   const starPattern = /events\.(\*\.)*\*\s*[`'"]/.test(source(AUDIT_CONTROLLER));
   if ((shallowSeen && !deepSeen) || (!shallowSeen && !deepSeen && starPattern)) throw mistake('wildcard-one-token', evidence);
+  const headerless = EVENTS.filter((e) => e.requestId === undefined).map((e) => JSON.stringify(e.data));
+  if (counts.every((n) => n === EVENTS.length - headerless.length) && !headerless.some((d) => union.has(d))) {
+    const crash = lineOf((await Promise.all(AUDITS.map((a) => logs(a).catch(() => '')))).join('\n'), /Cannot read properties of undefined/);
+    throw fail(
+      say({
+        en: `The audit recorded every event except the one without headers (${headerless.join(', ')}); it belongs in the trail too, with request=-.${crash ? ` The audit logged "${crash}": NatsContext.getHeaders() is undefined for a message that has no headers, so read the header with incoming?.get(…).` : ''}`,
+        uk: `Аудит записав кожну подію, крім тієї, що без заголовків (${headerless.join(', ')}); вона теж має бути в журналі, з request=-.${crash ? ` Аудит записав «${crash}»: для повідомлення без заголовків NatsContext.getHeaders() повертає undefined, тож читайте заголовок через incoming?.get(…).` : ''}`,
+      }),
+      evidence,
+    );
+  }
   if (counts.some((n) => n < EVENTS.length)) {
     throw fail(say({ en: `Each audit instance should record all ${EVENTS.length} events published under ${SHIP}.events.`, uk: `Кожен екземпляр audit має записати всі ${EVENTS.length} подій, опублікованих під ${SHIP}.events.` }), evidence);
   }
@@ -302,6 +333,10 @@ test(say({ en: 'every answered quote reaches each audit instance as quote.issued
     { timeoutMs: 3000, intervalMs: 300 },
   );
   const received = [...trails].map(([a, entries]) => `${a}: ${entries.length} × quote.issued, ${entries.filter((e) => e.requestId).length} ${say({ en: 'with', uk: 'з' })} ${REQUEST_ID}`);
+  // An event carries no reply subject; a quote.issued with one was published with send(), a request that
+  // the audit's handlers answer (Nest answers whatever handler holds the pattern).
+  const replyTo = issuedReplySubjects.find((r) => r !== '');
+  if (replyTo) throw mistake('send-instead-of-emit', { sent, received: say({ en: `on ${issued}: a message with the reply subject ${replyTo}`, uk: `на ${issued}: повідомлення із субʼєктом для відповіді ${replyTo}` }) });
   const all = [...trails.values()].flat();
   if (all.length === 0) {
     const encode = lineOf(await quotesLog(), /hdrs\.encode is not a function/);
