@@ -47,7 +47,16 @@ class SuiteWorker {
   }
 
   async terminate(): Promise<void> {
-    await this.thread.terminate().catch(() => undefined);
+    // An idle worker is unref'd: waiting for its end must keep the command alive, or the command
+    // would quietly end here with nothing printed.
+    const keepAlive = setInterval(() => undefined, 1000);
+    try {
+      await this.thread.terminate();
+    } catch {
+      // Already gone.
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 }
 
