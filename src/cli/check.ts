@@ -40,11 +40,12 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
     .option('--reporter <name>', t('help.check.reporter'), 'pretty')
     .option('--timeout <seconds>', t('help.check.timeout'))
     .option('--timings', t('help.check.timings'))
+    .option('--verbose', t('help.check.verbose'))
     .option('--assignment <file>', t('help.check.assignment'))
     .option('--sandbox', t('help.check.sandbox'))
     .option('--trace', t('help.check.trace'))
     .addHelpText('after', t('help.check.after'))
-    .action(async (id: string | undefined, opts: { dir?: string; reporter: string; timeout?: string; assignment?: string; timings?: boolean; sandbox?: boolean; trace?: boolean }) => {
+    .action(async (id: string | undefined, opts: { dir?: string; reporter: string; timeout?: string; assignment?: string; timings?: boolean; sandbox?: boolean; verbose?: boolean; trace?: boolean }) => {
       const reporter = parseReporter(opts.reporter);
       const workspace = ctx.workspace(opts.dir);
       const timeoutSeconds = parseTimeout(opts.timeout) ?? resolveAssignment(workspace, opts.assignment)?.assignment.timeoutSeconds;
@@ -74,7 +75,7 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
       else if (reporter === 'junit') ctx.out(renderJunit([checkResult]));
       else {
         // In a terminal, long messages wrap at word boundaries; piped, lines stay whole.
-        ctx.out(renderPretty(checkResult, ctx.style, process.stdout.isTTY ? readingWidth() : undefined));
+        ctx.out(renderPretty(checkResult, ctx.style, process.stdout.isTTY ? readingWidth() : undefined, { verbose: opts.verbose }));
         if (opts.timings) ctx.out('\n' + renderTimings(checkResult, ctx.style));
         if (checkResult.trace) ctx.out('\n' + showTrace(checkResult.trace, { style: ctx.style, width: process.stdout.isTTY ? readingWidth() : 100 }));
         else if (checkResult.status === 'fail') ctx.out('\n' + ctx.style.dim(t('trace.offer', { id: exercise.id })));

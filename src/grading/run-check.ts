@@ -12,7 +12,7 @@ import { ServiceStartError, ServiceSupervisor, type StartFailure } from '../runn
 import { TypeCheck, type TypeDiagnostic } from '../runner/typecheck';
 import { brokerEnvVar, type Workspace } from '../workspace/workspace';
 import type { CheckResult, PhaseTiming, TestOutcome } from './check-result';
-import { diagnoseStartFailure } from './diagnoses';
+import { diagnoseStartFailure, envReadsNotProvided } from './diagnoses';
 import { HiddenSuite } from './suite-runner';
 import type { WarmPool } from '../runner/warm-pool';
 import { requireSandbox } from '../sandbox/check-sandbox';
@@ -226,6 +226,9 @@ function startFailureOutcome(failure: StartFailure, exercise: Exercise, exercise
   } else {
     lines.push(what);
   }
+  // A misspelled variable (MATH_SERVICE_PORT for MATH_PORT) gives a NaN port: name what the exercise provides.
+  const env = envReadsNotProvided(exercise, exerciseDir, failure.service);
+  if (env.read.length > 0) lines.push(t('check.envNotProvided', { service: failure.service, read: env.read.join(', '), count: env.read.length, provided: env.provided.join(', ') }));
   const said = nestErrorLine(logs[failure.service] ?? '');
   if (said) lines.push(`${t('check.nestSaid')}: ${said}`);
   return { name: t('check.name.servicesStart'), status: 'fail', durationMs: 0, message: lines.join('\n'), mistake: mistakeId };
