@@ -88,7 +88,9 @@ export function registerCheck(program: Command, ctx: CommandContext, result: Com
       // Saved for `trace` (and its --html page); a workspace that cannot be written is said below, as for progress.
       if (checkResult.trace && !unwritable) {
         try {
-          ctx.out(ctx.style.dim(t('trace.saved', { file: saveTrace(workspace, checkResult.trace).file })));
+          const saved = saveTrace(workspace, checkResult.trace);
+          // JSON and JUnit on stdout stay parseable.
+          if (reporter === 'pretty') ctx.out(ctx.style.dim(t('trace.saved', { file: saved.file })));
         } catch (error) {
           unwritable = error;
         }
