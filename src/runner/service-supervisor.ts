@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import type { ChildProcess } from 'node:child_process';
 import type { ServiceSpec } from '../catalog/schema';
 import { requirePackageDir } from '../paths';
 import { portAccepts } from './ports';
@@ -10,6 +10,7 @@ import { diesWithParent, killGroup, registerGroup, unregisterGroup } from './pro
 import { DEFAULT_LIMITS, sandboxed, sandboxedNodePid, watchProcessCount, type SandboxLimits } from '../sandbox/bwrap';
 import { killMarked, MARKER_VAR, newMarker } from '../sandbox/contain';
 import type { WarmKey, WarmPool } from './warm-pool';
+import { spawnChild } from './spawn-child';
 import type { Activation } from './warm-start';
 
 export type StartFailure =
@@ -30,7 +31,7 @@ export interface LogLine {
 
 interface RunningService {
   spec: ServiceSpec;
-  process: ResultPromise;
+  process: ChildProcess;
   pid: number;
   exit: Promise<{ code: number | null; signal?: string }>;
   exited?: { code: number | null; signal?: string };
@@ -164,16 +165,8 @@ export class ServiceSupervisor extends EventEmitter {
     const command = box
       ? sandboxed(box.bwrap, process.execPath, ['-r', path.join(__dirname, '..', 'sandbox', 'host-pid.js'), ...args.slice(2)], { exerciseDir: this.options.exerciseDir, workspaceRoot: box.workspaceRoot, cacheDir: env.LNM_TS_CACHE, env: { ...env, LNM_PARENT_PID: '', LNM_HOST_PID_FILE: hostPidFile }, limits: box.limits })
       : (plain ?? { command: process.execPath, args });
-    const child: ResultPromise = warm?.child ?? execa(command.command, command.args, {
-      cwd: this.options.exerciseDir,
-      env,
-      extendEnv: !box,
-      detached: true,
-      stdin: 'ignore',
-      buffer: false,
-      reject: false,
-      cleanup: false,
-    });
+    const spawned = warm ?? spawnChild(command.command, command.args, { cwd: this.options.exerciseDir, env: box ? env : { ...process.env, ...env } });
+    const child = spawned.child;
     // The warm process becomes this service: its code is loaded now, with this environment.
     if (warm) child.send({ entry: path.join(this.options.exerciseDir, spec.entry), env } satisfies Activation);
     const pid = child.pid;
@@ -190,11 +183,10 @@ export class ServiceSupervisor extends EventEmitter {
       pid,
       stoppedOnPurpose: false,
       marker: env[MARKER_VAR],
-      exit: child.then((r) => {
+      exit: spawned.exit.then((exited) => {
         stopWatch();
         if (hostPidFile) rmSync(hostPidFile, { force: true });
         unregisterGroup(pid);
-        const exited = { code: r.exitCode ?? null, signal: r.signal ?? undefined };
         service.exited = exited;
         this.emit('exit', { service: name, ...exited, onPurpose: service.stoppedOnPurpose });
         return exited;

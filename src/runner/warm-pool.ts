@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { spawnChild, type SpawnedChild } from './spawn-child';
 import { MARKER_VAR, newMarker } from '../sandbox/contain';
 import { diesWithParent, registerGroup, killGroup, unregisterGroup } from './process-registry';
 
@@ -12,8 +12,7 @@ export interface WarmKey {
   color: boolean;
 }
 
-export interface WarmProcess {
-  child: ResultPromise;
+export interface WarmProcess extends SpawnedChild {
   pid: number;
   /** Its environment's marker (MARKER_VAR), given at spawn: /proc/<pid>/environ is fixed then. */
   marker: string;
@@ -79,21 +78,13 @@ export class WarmPool {
     };
     const preload = ['-r', path.join(__dirname, 'ts-register.js'), path.join(__dirname, 'warm-start.js')];
     const command = diesWithParent(process.execPath, preload) ?? { command: process.execPath, args: ['-r', path.join(__dirname, 'child-guard.js'), ...preload] };
-    const child = execa(command.command, command.args, {
-      cwd: key.exerciseDir,
-      env,
-      detached: true,
-      stdin: 'ignore',
-      buffer: false,
-      reject: false,
-      cleanup: false,
-      ipc: true,
-    });
+    const spawned = spawnChild(command.command, command.args, { cwd: key.exerciseDir, env: { ...process.env, ...env }, ipc: true });
+    const child = spawned.child;
     if (child.pid === undefined) return undefined;
     const pid = child.pid;
     registerGroup(pid);
-    const warm: WarmProcess = { child: child as unknown as ResultPromise, pid, marker, exited: false };
-    void child.then(() => {
+    const warm: WarmProcess = { ...spawned, pid, marker, exited: false };
+    void spawned.exit.then(() => {
       warm.exited = true;
       unregisterGroup(pid);
     });

@@ -1,6 +1,5 @@
 import { cpSync, lstatSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { Exercise } from '../catalog/catalog';
 import type { CheckResult } from '../grading/check-result';
 import { language, messagePattern, t } from '../i18n/messages';
@@ -138,6 +137,8 @@ async function checkInChild(root: string, id: string, timeoutSeconds: number | u
   stopChecksOnExit();
   // The same language as here, so that its messages read like ours and saysOutOfTime() knows them.
   const args = ['-r', GUARD, BIN, '--lang', language(), 'check', id, '--dir', root, '--reporter', 'json', ...(timeoutSeconds ? ['--timeout', String(timeoutSeconds)] : []), ...(sandbox ? ['--sandbox'] : [])];
+  // Loaded here: execa costs every other command a fifth of a CPU-second at start-up.
+  const { execa } = await import('execa');
   const child = execa(process.execPath, args, {
     cwd: root,
     env: { LNM_PARENT_PID: String(process.pid), NO_COLOR: '1', FORCE_COLOR: '0' },
