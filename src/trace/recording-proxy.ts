@@ -2,6 +2,7 @@ import net from 'node:net';
 import { AmqpDecoder, type AmqpIndex } from './decoders/amqp';
 import { HttpDecoder } from './decoders/http';
 import type { Link, StreamDecoder } from './decoders/link';
+import { NatsDecoder, type NatsIndex } from './decoders/nats';
 import { NestTcpDecoder } from './decoders/nest-tcp';
 import { RespDecoder } from './decoders/resp';
 import type { TraceRecorder } from './recorder';
@@ -22,7 +23,7 @@ export interface RecordingProxyOptions {
   targetHost: string;
   targetPort: number;
   /** What the broker proxies of one trace share to link a delivery to its publish (and an answer to its question). */
-  shared: { amqp: AmqpIndex; redis: Map<string, number> };
+  shared: { amqp: AmqpIndex; redis: Map<string, number>; nats: NatsIndex };
 }
 
 const BROKER_TRANSPORT: Record<Exclude<ProxyProtocol, 'service'>, Transport> = { rabbitmq: 'rmq', redis: 'redis', nats: 'nats', mqtt: 'mqtt' };
@@ -90,7 +91,7 @@ export class RecordingProxy {
     const brokerTransport = protocol === 'service' ? undefined : BROKER_TRANSPORT[protocol];
     if (brokerTransport) {
       recorder.add({ from: caller, to: target, transport: brokerTransport, kind: 'connect' });
-      decoder = protocol === 'rabbitmq' ? new AmqpDecoder(link, this.options.shared.amqp) : protocol === 'redis' ? new RespDecoder(link, this.options.shared.redis) : undefined;
+      decoder = protocol === 'rabbitmq' ? new AmqpDecoder(link, this.options.shared.amqp) : protocol === 'redis' ? new RespDecoder(link, this.options.shared.redis) : protocol === 'nats' ? new NatsDecoder(link, this.options.shared.nats) : undefined;
     }
     let sniffed = protocol !== 'service';
     let grpc = false;

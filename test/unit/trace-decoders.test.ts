@@ -7,6 +7,7 @@ import { afterEach, expect, test } from 'vitest';
 import { encodeFrame, FrameDecoder } from '../../src/runner/fault-proxy';
 import { freePort } from '../../src/runner/ports';
 import { AmqpIndex } from '../../src/trace/decoders/amqp';
+import { NatsIndex } from '../../src/trace/decoders/nats';
 import type { TraceEvent } from '../../src/trace/model';
 import { TraceRecorder } from '../../src/trace/recorder';
 import { RecordingProxy, type ProxyProtocol } from '../../src/trace/recording-proxy';
@@ -20,7 +21,7 @@ afterEach(async () => {
 });
 
 async function proxyTo(recorder: TraceRecorder, protocol: ProxyProtocol, target: string, targetPort: number, targetHost = '127.0.0.1'): Promise<number> {
-  const proxy = new RecordingProxy({ recorder, caller: 'caller', target, protocol, targetHost, targetPort, shared: { amqp: new AmqpIndex(), redis: new Map() } });
+  const proxy = new RecordingProxy({ recorder, caller: 'caller', target, protocol, targetHost, targetPort, shared: { amqp: new AmqpIndex(), redis: new Map(), nats: new NatsIndex() } });
   const port = await freePort();
   await proxy.listen(port);
   closers.push(() => proxy.close());
@@ -194,4 +195,28 @@ test('Redis: PUBLISH and the message a subscriber is pushed, linked to it', asyn
   const events = recorder.toTrace().events.filter((e) => e.kind === 'publish' || e.kind === 'deliver');
   expect(events.map(brief)).toEqual([`caller>redis publish ${channel}`, `redis>caller deliver ${channel}`]);
   expect(events[1]).toMatchObject({ payload: { pattern: channel, data: { n: 1 } }, replyTo: events[0]!.seq, transport: 'redis' });
+});
+
+test('NATS: a request (PUB with a reply subject), its delivery, and the answer named by the request and linked to it', async () => {
+  const { connect: connectNats } = await import('@nats-io/transport-node');
+  const real = new URL(process.env.NATS_URL ?? 'nats://127.0.0.1:4222');
+  const recorder = new TraceRecorder('test', 'check');
+  const port = await proxyTo(recorder, 'nats', 'nats', Number(real.port) || 4222, real.hostname);
+  const nc = await connectNats({ servers: `127.0.0.1:${port}`, maxReconnectAttempts: 0 });
+  closers.push(() => nc.close());
+  const subject = `trace-test-${randomBytes(4).toString('hex')}`;
+  nc.subscribe(subject, { callback: (_e, msg) => msg.respond(JSON.stringify({ sum: 6 })) });
+  await nc.flush();
+  const answer = await nc.request(subject, JSON.stringify({ pattern: subject, data: [1, 2, 3] }), { timeout: 5000 });
+  expect(answer.json()).toEqual({ sum: 6 });
+  await waitFor(async () => recorder.toTrace().events.filter((e) => e.kind === 'deliver').length === 2, 5000);
+
+  const events = recorder.toTrace().events.filter((e) => e.kind === 'publish' || e.kind === 'deliver');
+  expect(events.map(brief)).toEqual([`caller>nats publish ${subject}`, `nats>caller deliver ${subject}`, `caller>nats publish ${subject}`, `nats>caller deliver ${subject}`]);
+  const [asked, delivered, answered, back] = events;
+  expect(asked!.payload).toEqual({ pattern: subject, data: [1, 2, 3] });
+  expect(asked!.detail?.replyTo).toBeTruthy();
+  expect(delivered!.replyTo).toBe(asked!.seq);
+  expect(answered).toMatchObject({ payload: { sum: 6 }, replyTo: asked!.seq, detail: { subject: asked!.detail?.replyTo } });
+  expect(back!.replyTo).toBe(answered!.seq);
 });
