@@ -158,7 +158,7 @@ export function renderSequence(trace: Trace, options: SequenceOptions): string {
   }
 
   const status = trace.status ? ` · ${t(`traceView.status.${trace.status}`)}` : '';
-  text(`${trace.exercise} · ${trace.source}${status} · ${t('traceView.messages', { count: events.length })}`, trace.status === 'fail' ? 'fail' : 'bold');
+  text(`${trace.exercise} · ${t('traceView.source', { source: trace.source })}${status} · ${t('traceView.messages', { count: events.length })}`, trace.status === 'fail' ? 'fail' : 'bold');
   if (selected) {
     const count = trace.tests?.length ?? 0;
     text(`${testMark(selected.test)} ${t('traceView.test', { number: selected.number, count, name: selected.test.name })} · ${t(`traceView.status.${selected.test.status}`)}`, testPaint(selected.test));

@@ -1,5 +1,6 @@
 /** English texts of the message traces' pictures: the terminal sequence diagram and the HTML page. */
 export const traceView = {
+  'traceView.source': '{source, select, run {run} other {check}}',
   'traceView.status.pass': 'passed',
   'traceView.status.fail': 'failed',
   'traceView.status.skip': 'skipped',

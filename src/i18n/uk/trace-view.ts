@@ -2,6 +2,7 @@ import type { traceView as en } from '../en/trace-view';
 
 /** Українські тексти картинок трас повідомлень: діаграми послідовності в терміналі та HTML-сторінки. */
 export const traceView: Record<keyof typeof en, string> = {
+  'traceView.source': '{source, select, run {запуск} other {перевірка}}',
   'traceView.status.pass': 'пройдено',
   'traceView.status.fail': 'не пройдено',
   'traceView.status.skip': 'пропущено',
