@@ -103,7 +103,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig, env: exerciseEnv, serviceEnv: network?.serviceEnv, services: exercise.manifest.services, readyTimeoutMs, warm: options.warm, ...sandbox });
   let announceReady: (ready: boolean) => void = () => undefined;
   const ready = new Promise<boolean>((resolve) => (announceReady = resolve));
-  const proxies = await FaultProxies.start(exercise.manifest.env, network?.faultEnv ?? exerciseEnv);
+  const proxies = await FaultProxies.start(exercise.manifest.env, exerciseEnv);
   const control = await startControlServer(supervisor, ready, proxies);
   const typeCheck = new TypeCheck({ exerciseDir, tsconfig, cacheDir });
   const typeChecked = timed('type check', typeCheck.result);

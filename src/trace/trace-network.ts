@@ -9,8 +9,6 @@ import type { TraceRecorder } from './recorder';
 const BROKER_LABELS: Record<BrokerName, string> = { rabbitmq: 'RabbitMQ', redis: 'Redis', nats: 'NATS', mqtt: 'MQTT' };
 const DEFAULT_PORTS: Record<BrokerName, number> = { rabbitmq: 5672, redis: 6379, nats: 4222, mqtt: 1883 };
 export const SUITE = 'suite';
-/** Who calls through a fault proxy when that cannot be told (more than one other service). */
-const SOMEONE = 'client';
 
 /**
  * The addresses of one traced check or run. Each party (every service, and the hidden suite) gets
@@ -22,8 +20,6 @@ export interface TraceNetwork {
   serviceEnv: Record<string, Record<string, string>>;
   /** The suite's env values that differ from the check's. */
   suiteEnv: Record<string, string>;
-  /** The env the fault proxies are started with: their targets go through a recording proxy too. */
-  faultEnv: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -35,7 +31,6 @@ export async function startTraceNetwork(recorder: TraceRecorder, manifest: Exerc
   const parties = [...services, SUITE];
   const serviceEnv: Record<string, Record<string, string>> = Object.fromEntries(services.map((s) => [s, {}]));
   const suiteEnv: Record<string, string> = {};
-  const faultEnv = { ...env };
   const envOf = (party: string) => (party === SUITE ? suiteEnv : serviceEnv[party]!);
 
   recorder.participant(SUITE, 'suite', outsider);
@@ -58,13 +53,13 @@ export async function startTraceNetwork(recorder: TraceRecorder, manifest: Exerc
         if (party === service.name) continue;
         envOf(party)[portVar] = String(await proxy(party, service.name, 'service', 'localhost', real));
       }
-      // A fault proxy in front of this port forwards through a recording proxy of its own.
-      for (const spec of Object.values(manifest.env)) {
+      // A fault proxy in front of this port: each party reaches it through its own recording proxy, so
+      // that the faults it injects (an error instead of the service's answer, a delay) are recorded too.
+      for (const [name, spec] of Object.entries(manifest.env)) {
         if (spec.kind !== 'proxy' || spec.target !== portVar) continue;
-        const others = services.filter((s) => s !== service.name);
-        const caller = others.length === 1 ? others[0]! : SOMEONE;
-        if (caller === SOMEONE) recorder.participant(SOMEONE, 'client');
-        faultEnv[portVar] = String(await proxy(caller, service.name, 'service', 'localhost', real));
+        for (const party of parties) {
+          if (party !== service.name) envOf(party)[name] = String(await proxy(party, service.name, 'service', 'localhost', Number(env[name])));
+        }
       }
     }
     // Brokers: each party's URL points at its own proxy in front of the real broker.
@@ -86,5 +81,5 @@ export async function startTraceNetwork(recorder: TraceRecorder, manifest: Exerc
     await Promise.all(proxies.map((p) => p.close()));
     throw error;
   }
-  return { serviceEnv, suiteEnv, faultEnv, close: async () => void (await Promise.all(proxies.map((p) => p.close()))) };
+  return { serviceEnv, suiteEnv, close: async () => void (await Promise.all(proxies.map((p) => p.close()))) };
 }
