@@ -115,7 +115,7 @@ async function verifySnippets(exercise: Exercise, lessonDir: string, workspace: 
   const problems: string[] = [];
   for (const file of lessonTexts(lessonDir)) {
     const lang = path.basename(path.dirname(file));
-    const found = checkSnippets(extractSnippets(readFileSync(file, 'utf8')), path.join(workspace.root, `snippets-${lang}`), path.join(workspace.root, 'tsconfig.json'));
+    const found = await checkSnippets(extractSnippets(readFileSync(file, 'utf8')), path.join(workspace.root, `snippets-${lang}`), path.join(workspace.root, 'tsconfig.json'));
     problems.push(...found.map((p) => `${file}:${p.line}: ${p.message}`));
   }
   const ok = problems.length === 0;

@@ -150,7 +150,7 @@ export function parseCompilerOutput(output: string, cwd: string): TypeDiagnostic
  * the same way). Resolves undefined when the compiler cannot take the configuration, so that the
  * JavaScript checker decides instead.
  */
-function runNative(exe: string, options: { tsconfig: string; files: string[]; cacheDir: string; key: string }, started: (child: ChildProcess) => void): Promise<TypeDiagnostic[] | undefined> {
+export function runNative(exe: string, options: { tsconfig: string; files: string[]; key: string }, started: (child: ChildProcess) => void = () => undefined): Promise<TypeDiagnostic[] | undefined> {
   // In the system's temporary folder, so that a read-only workspace is still type-checked.
   const project = path.join(os.tmpdir(), `lnm-tsconfig-${options.key}-${process.pid}-${Date.now()}.json`);
   const slashes = (file: string) => file.split(path.sep).join('/');

@@ -21,7 +21,7 @@ describe('every lesson has TypeScript snippets for dev verify to compile', () =>
 });
 
 describe('the snippet check itself', () => {
-  test('finds an error in a whole file, in a framed part, in its frame, and an expected error that is not one', () => {
+  test('finds an error in a whole file, in a framed part, in its frame, and an expected error that is not one', async () => {
     const markdown = [
       '# Demo',
       '',
@@ -66,7 +66,7 @@ describe('the snippet check itself', () => {
     ]);
     const workspace = new Workspace(tempDir('lnm-snippets-self-'));
     workspace.ensure();
-    const problems = checkSnippets(snippets, path.join(workspace.root, 'demo'), path.join(workspace.root, 'tsconfig.json'));
+    const problems = await checkSnippets(snippets, path.join(workspace.root, 'demo'), path.join(workspace.root, 'tsconfig.json'));
     expect(problems.map((p) => `${p.line}: ${p.message.replace(/:.*?(\(in its frame\))?$/, ' $1').trim()}`)).toEqual([
       '6: TS2322',
       '22: TS2304 (in its frame)',
