@@ -13,6 +13,7 @@ import { TypeCheck, type TypeDiagnostic } from '../runner/typecheck';
 import { brokerEnvVar, type Workspace } from '../workspace/workspace';
 import type { CheckResult, PhaseTiming, TestOutcome } from './check-result';
 import { diagnoseStartFailure, envReadsNotProvided } from './diagnoses';
+import { lessonSectionFor } from './lesson-pointer';
 import { HiddenSuite } from './suite-runner';
 import type { WarmPool } from '../runner/warm-pool';
 import { requireSandbox } from '../sandbox/check-sandbox';
@@ -193,7 +194,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const typeErrors = await typeChecked.catch((error: Error) => [{ code: 0, message: error.message }] as TypeDiagnostic[]);
     if (typeErrors.length > 0) {
       // Type errors explain most runtime failures, so they come first.
-      tests.unshift({ name: t('check.name.typescript'), status: 'fail', durationMs: 0, message: formatTypeErrors(typeErrors), locations: typeErrors.filter((d) => d.file).map((d) => `${d.file}:${d.line}:${d.column}`) });
+      tests.unshift({ name: t('check.name.typescript'), status: 'fail', durationMs: 0, message: formatTypeErrors(typeErrors, exercise.manifest.lesson), locations: typeErrors.filter((d) => d.file).map((d) => `${d.file}:${d.line}:${d.column}`) });
     } else {
       tests.push({ name: t('check.name.typescript'), status: 'pass', durationMs: 0 });
     }
@@ -244,12 +245,20 @@ function nestErrorLine(log: string): string | undefined {
   );
 }
 
-function formatTypeErrors(diagnostics: TypeDiagnostic[]): string {
+function formatTypeErrors(diagnostics: TypeDiagnostic[], lesson?: string): string {
   const lines = [t('check.typeErrors', { count: diagnostics.length })];
   for (const d of diagnostics.slice(0, 20)) {
     const where = d.file ? `${path.relative(process.cwd(), d.file) || d.file}:${d.line}:${d.column}` : '';
     lines.push(`  ${where}${where ? ' ' : ''}TS${d.code}: ${d.message.replace(/\n/g, '\n    ')}`);
   }
   if (diagnostics.length > 20) lines.push(`  … and ${diagnostics.length - 20} more`);
+  // An error a lesson explains (a decorator written without its parentheses: TS1239, TS1241) points to that section.
+  const explained = new Set<string>();
+  for (const code of new Set(diagnostics.map((d) => d.code))) {
+    const where = lessonSectionFor(code, lesson);
+    if (!where || explained.has(where.section)) continue;
+    explained.add(where.section);
+    lines.push(t('check.typeErrorExplained', { code: `TS${code}`, lesson: where.lesson, section: where.section }));
+  }
   return lines.join('\n');
 }

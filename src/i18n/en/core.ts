@@ -62,6 +62,7 @@ export const core = {
   'check.serviceCrashed': 'The {service} service exited with code {code} before it was ready.',
   'check.serviceNotReady': 'The {service} service did not become ready within {seconds}s ({ready}).',
   'check.envNotProvided': 'The {service} service reads process.env.{read}, which this exercise does not provide {count, plural, one {(a misspelled name gives undefined, and Number(undefined) is NaN)} other {(misspelled names give undefined, and Number(undefined) is NaN)}}. It provides: {provided}.',
+  'check.typeErrorExplained': '{code} is explained in the lesson {lesson}, section “{section}”: `learn-nest-micro lesson {lesson}`',
   'check.serviceDiedDuring': 'The {service} service exited (code {code}) while being checked.',
   'check.typeErrors': 'TypeScript reports {count, plural, one {# error} other {# errors}} in your code:',
   'check.firstFailure': 'First failure',

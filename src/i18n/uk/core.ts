@@ -64,6 +64,7 @@ export const core: Record<keyof typeof en, string> = {
   'check.serviceCrashed': 'Сервіс {service} завершився з кодом {code}, так і не ставши готовим.',
   'check.serviceNotReady': 'Сервіс {service} не став готовим за {seconds} с ({ready}).',
   'check.envNotProvided': 'Сервіс {service} читає process.env.{read}, {count, plural, one {якої ця вправа не надає (змінна з помилкою в назві дає undefined, а Number(undefined) — це NaN)} few {яких ця вправа не надає (змінні з помилкою в назві дають undefined, а Number(undefined) — це NaN)} many {яких ця вправа не надає (змінні з помилкою в назві дають undefined, а Number(undefined) — це NaN)} other {яких ця вправа не надає (змінні з помилкою в назві дають undefined, а Number(undefined) — це NaN)}}. Вона надає: {provided}.',
+  'check.typeErrorExplained': '{code} пояснено в уроці {lesson}, розділ «{section}»: `learn-nest-micro lesson {lesson}`',
   'check.serviceDiedDuring': 'Сервіс {service} завершився (код {code}) під час перевірки.',
   'check.typeErrors': 'TypeScript знаходить у вашому коді {count, plural, one {# помилку} few {# помилки} many {# помилок} other {# помилки}}:',
   'check.firstFailure': 'Перша непройдена перевірка',
