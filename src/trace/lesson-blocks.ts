@@ -10,7 +10,7 @@
  *   ```
  *   <!-- /trace -->
  *
- * `test` picks one test's messages (number or part of its name); `width` defaults to 76, so that the
+ * `test` picks one test's messages (its number, or a word of its name); `width` defaults to 76, so that the
  * block, indented by four columns when a lesson is shown, still fits an 80-column terminal.
  */
 import { readFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ export function traceBlocks(markdown: string): TraceBlock[] {
 
 function parseMarker(file: string, options: string): TraceBlock {
   const values = Object.fromEntries(options.trim().split(/\s+/).filter(Boolean).map((o) => o.split('=') as [string, string]));
-  return { file, test: values.test?.replace(/_/g, ' '), width: values.width ? Number(values.width) : 76 };
+  return { file, test: values.test, width: values.width ? Number(values.width) : 76 };
 }
 
 /** The diagram a block shows: the trace drawn without colour, in the lesson's language. */
