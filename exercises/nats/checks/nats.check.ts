@@ -291,7 +291,7 @@ test(say({ en: 'each audit instance records every event under events.>, whatever
   if ((shallowSeen && !deepSeen) || (!shallowSeen && !deepSeen && starPattern)) throw mistake('wildcard-one-token', evidence);
   const headerless = EVENTS.filter((e) => e.requestId === undefined).map((e) => JSON.stringify(e.data));
   if (counts.every((n) => n === EVENTS.length - headerless.length) && !headerless.some((d) => union.has(d))) {
-    const crash = lineOf((await Promise.all(AUDITS.map((a) => logs(a).catch(() => '')))).join('\n'), /Cannot read properties of undefined/);
+    const crash = lineOf((await Promise.all(AUDITS.map((a) => logs(a).catch(() => '')))).join('\n'), /Cannot read properties of undefined/)?.replace(/^.*?(?=TypeError)/, '');
     throw fail(
       say({
         en: `The audit recorded every event except the one without headers (${headerless.join(', ')}); it belongs in the trail too, with request=-.${crash ? ` The audit logged "${crash}": NatsContext.getHeaders() is undefined for a message that has no headers, so read the header with incoming?.get(…).` : ''}`,
