@@ -2,7 +2,6 @@
  * What the terminal diagram and the HTML page draw alike: which events a view shows (all, or one
  * test's window), which lifelines, and how each event looks (line, head, mark, label).
  */
-import { t } from '../i18n/messages';
 import type { EventKind, Participant, Trace, TraceEvent, TraceTest } from './model';
 
 /** The colour family of an arrow: what kind of message it is at a glance. */
@@ -155,9 +154,4 @@ export function eventsOfTest(trace: Trace, test: TraceTest): TraceEvent[] {
 export function lifelines(trace: Trace, events: TraceEvent[]): Participant[] {
   const unknown = [...new Set(events.flatMap((e) => [e.from, e.to]))].filter((id) => !trace.participants.some((p) => p.id === id));
   return [...trace.participants, ...unknown.map((id): Participant => ({ id, label: id, kind: 'service' }))];
-}
-
-export function statusWord(status: 'pass' | 'fail' | 'skip' | undefined, lang = undefined as Parameters<typeof t>[2]): string {
-  if (!status) return '';
-  return t(`traceView.status.${status}`, {}, lang);
 }
