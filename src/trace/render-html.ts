@@ -129,7 +129,7 @@ h1 { font-size: 1.4rem; margin: 0 0 .3rem; } h2 { font-size: 1.05rem; margin: 0 
 #detail dt { color: #4b5563; } #detail dd { margin: 0; overflow-wrap: anywhere; }
 #detail pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f1f3f5; padding: .5rem; max-height: 60vh; overflow: auto; margin: .2rem 0 .6rem; }
 .none { color: #4b5563; font-style: italic; }
-figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: .3rem; } figcaption.fail { color: #8c1d18; }
+figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: .3rem; } figcaption::first-letter { text-transform: uppercase; } figcaption.fail { color: #8c1d18; }
 `;
 
 /** Shows one view when a test is picked, and a message's whole payload when its arrow is clicked. */
