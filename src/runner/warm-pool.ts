@@ -76,7 +76,8 @@ export class WarmPool {
       [MARKER_VAR]: marker,
       ...(key.color ? { FORCE_COLOR: '1' } : { NO_COLOR: '1', FORCE_COLOR: '0' }),
     };
-    const preload = ['-r', path.join(__dirname, 'ts-register.js'), path.join(__dirname, 'warm-start.js')];
+    // The folder in the command line: `ps` tells whose service this is, as it does for a plain start.
+    const preload = ['-r', path.join(__dirname, 'ts-register.js'), path.join(__dirname, 'warm-start.js'), key.exerciseDir];
     const command = diesWithParent(process.execPath, preload) ?? { command: process.execPath, args: ['-r', path.join(__dirname, 'child-guard.js'), ...preload] };
     const spawned = spawnChild(command.command, command.args, { cwd: key.exerciseDir, env: { ...process.env, ...env }, ipc: true });
     const child = spawned.child;

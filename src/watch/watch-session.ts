@@ -141,7 +141,7 @@ export class WatchSession {
     const exercise = this.exercise;
     let view: View;
     try {
-      const result = await runCheck({ workspace: this.options.workspace, exercise, signal, timeoutSeconds: this.options.timeoutSeconds, trace: this.tracing });
+      const result = await runCheck({ workspace: this.options.workspace, exercise, signal, timeoutSeconds: this.options.timeoutSeconds, trace: this.tracing, warm: this.warm });
       if (signal.aborted || generation !== this.generation) return;
       if (result.trace) {
         try {

@@ -5,6 +5,7 @@ import { Catalog } from '../../src/catalog/catalog';
 import { listFiles } from '../../src/workspace/scaffold';
 import { cli, fixtureContent, tempDir } from '../support/cli';
 import { Terminal } from '../support/terminal';
+import { processesMatching, waitFor } from '../support/wait';
 
 const terminals: Terminal[] = [];
 afterAll(() => {
@@ -98,10 +99,15 @@ describe('watch, in a terminal', () => {
     expect(passed).toMatch(/PASS echo/);
     expect(passed).toContain('Press n to go on to the next lesson: echo-twice');
     expect(passed).toMatch(/Course \[[█░]+\] 1\/\d+ exercises/);
+    // While the learner reads, the next check is prepared: a warm process for the service, which q must end too.
+    const warm = async () => (await processesMatching('warm-start.js')).filter((line) => line.includes(path.join(ws, 'echo')));
+    await waitFor(async () => (await warm()).length === 1, 30_000);
+    expect(await warm()).toHaveLength(1);
 
     term.press('q');
     expect(await term.exitCode()).toBe(0);
     await term.noProcessLeft();
+    expect(await warm()).toEqual([]);
     const progress = JSON.parse(readFileSync(path.join(ws, '.learn-nest-micro', 'progress.json'), 'utf8'));
     expect(progress.exercises.echo.passedAt).toBeTruthy();
   }, 600_000);
