@@ -98,6 +98,7 @@ const waitPort = async (port) => { while (!(await portOpen(port))) await new Pro
     const warm = timeCommand([bin, 'check', id, '--dir', ws]);
     if (warm.status !== 0) throw new Error(`the reference solution does not pass:\n${warm.output}`);
     const checks = [];
+    const traced = [];
     const edits = [];
     const floors = [];
     const edited = path.join(ws, id, 'math-service', 'main.ts');
@@ -110,6 +111,10 @@ const waitPort = async (port) => { while (!(await portOpen(port))) await new Pro
       const check = timeCommand([bin, 'check', id, '--dir', ws]);
       if (check.status !== 0) throw new Error(`check failed:\n${check.output}`);
       checks.push(check);
+      // The same unchanged check recording its messages (issue 17): what --trace costs.
+      const tracedCheck = timeCommand([bin, 'check', id, '--dir', ws, '--trace']);
+      if (tracedCheck.status !== 0) throw new Error(`check --trace failed:\n${tracedCheck.output}`);
+      traced.push(tracedCheck);
       // A real change: neither the type check nor the compiled file can come from a cache.
       writeFileSync(edited, readFileSync(edited, 'utf8') + `\n// bench edit ${i} ${Date.now()}\n`);
       const edit = timeCommand([bin, 'check', id, '--dir', ws]);
@@ -124,6 +129,7 @@ const waitPort = async (port) => { while (!(await portOpen(port))) await new Pro
     console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, node ${process.version}, ${runs} runs each`);
     line('floor (precompiled, plain node)', floors);
     line(`check ${id}, unchanged`, checks, '1.6');
+    line(`check ${id} --trace, unchanged`, traced);
     line(`check ${id}, after an edit`, edits, '2.0');
     globalThis.benchFloorMs = f;
   } finally {
