@@ -47,6 +47,7 @@ let placed: Placed[] = [];
 // `.send('order_created', ...)` in the gateway: request-response used for the event.
 const sendsTheEvent = () => /\.send\s*(<[^>]*>)?\(\s*['"`]order_created['"`]/.test(source(GATEWAY_FILE));
 const messagePatternOnEvent = () => /@MessagePattern\(\s*['"`]order_created['"`]/.test(source(NOTIFICATION_FILE));
+const injectsClient = (token: string) => new RegExp(`@Inject\\(\\s*(${token}|['"\`]${token}['"\`])\\s*\\)`).test(source(GATEWAY_FILE));
 const emitsTheQuery = () => /\.emit\s*(<[^>]*>)?\(\s*\{\s*cmd\s*:\s*['"`]stock['"`]/.test(source(GATEWAY_FILE));
 
 /** A service's log lines without colour codes. */
@@ -236,7 +237,13 @@ test(say({ en: 'both consumers receive every order_created event', uk: 'обид
         original: noHandler.trim(),
       });
     }
-    throw mistake('one-consumer-wired', evidence);
+    // Named only when the gateway's controller injects no client for the notification service (what
+    // the feedback tells to add): a second client pointed at the wrong port leaves the same silence.
+    if (silent === 'notification' && !injectsClient('NOTIFICATION')) throw mistake('one-consumer-wired', evidence);
+    throw fail(say({
+      en: `The ${silent} service never received 'order_created', and the gateway does have a client for it: does that client's port come from the ${silent} service's own variable, does POST /orders emit through it, and does the ${silent} service listen on that port?`,
+      uk: `Сервіс ${silent} так і не отримав order_created, хоча шлюз має для нього клієнта: чи порт цього клієнта береться з власної змінної сервісу ${silent}, чи POST /orders публікує подію через нього, і чи сервіс ${silent} слухає саме цей порт?`,
+    }), evidence);
   }
   if (emailGot !== pushGot) {
     const missing = emailGot ? 'pushToWarehouse' : 'emailCustomer';
