@@ -4,6 +4,7 @@ import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, test } from 'vitest';
 import { env, eventually, fail, kill, logs, mistake, say, send, source, type SendResult } from 'learn-nest-micro/harness';
+import { describeSpot, unawaitedEmits } from './shapes';
 
 interface User {
   id: number;
@@ -152,8 +153,34 @@ test(say({ en: 'user_create is answered with the new user', uk: 'на user_creat
   const data = { email: 'ada@example.com', name: 'Ada' };
   const r = await request<User>('user_create', data, 10_000);
   if (!r.ok) throw fail(say({ en: 'user_create got no answer.', uk: 'user_create не отримав відповіді.' }), r);
-  if (r.value?.email !== data.email || typeof r.value.id !== 'number') throw fail(say({ en: 'user_create should answer with the created user ({ id, email, name }).', uk: 'user_create має відповідати створеним користувачем ({ id, email, name }).' }), r);
+  if (r.value?.email !== data.email || typeof r.value.id !== 'number' || r.value.name !== data.name) throw fail(say({ en: 'user_create should answer with the created user ({ id, email, name }).', uk: 'user_create має відповідати створеним користувачем ({ id, email, name }).' }), r);
+
+  // Part 1's audit event must survive part 2's changes: announced on AUDIT_QUEUE, persistent, under its pattern.
+  const audit = await eventually(async () => (await drainAudit()).find((m) => m.content.includes(data.email)), { timeoutMs: 3000, intervalMs: 100 });
+  const pattern = audit ? (JSON.parse(audit.content) as { pattern?: unknown }).pattern : undefined;
+  if (!audit || pattern !== 'user_created' || audit.deliveryMode !== 2) {
+    throw fail(say({ en: `As in part 1, user_create should publish a persistent user_created event (deliveryMode 2) to ${AUDIT} before it acks.`, uk: `Як і в частині 1, user_create має публікувати в ${AUDIT} збережену (deliveryMode 2) подію user_created до підтвердження.` }), { sent: data, received: audit ? `${audit.content} (deliveryMode ${String(audit.deliveryMode)})` : say({ en: 'nothing', uk: 'нічого' }) });
+  }
+  const auditDeclared = await onChannel((ch) => ch.assertQueue(AUDIT, { durable: true }));
+  if (!auditDeclared.ok) throw fail(say({ en: `The audit consumer could not declare ${AUDIT} durable: the audit client declares it otherwise (queueOptions in users.module.ts).`, uk: `Споживач аудиту не зміг оголосити ${AUDIT} стійкою (durable): клієнт аудиту оголошує її інакше (queueOptions у users.module.ts).` }), { sent: `assertQueue('${AUDIT}', { durable: true })`, received: auditDeclared.errorText });
+  const unawaited = unawaitedEmits();
+  if (unawaited.length > 0) {
+    throw fail(say({ en: 'The user_created event is emitted without waiting for it (part 1): wrap the emit in firstValueFrom(…) and await it before the ack, or a failed publish is lost after the message was acked.', uk: 'Подію user_created надіслано без очікування (частина 1): обгорніть emit у firstValueFrom(…) і дочекайтеся його до ack, інакше невдала публікація губиться вже після підтвердження повідомлення.' }), { sent: data, received: unawaited.map(describeSpot).join('\n') });
+  }
 }, 30_000);
+
+/** Takes every message waiting in AUDIT_QUEUE (the check is its only consumer). */
+async function drainAudit(): Promise<{ content: string; deliveryMode: unknown }[]> {
+  const r = await onChannel(async (ch) => {
+    const got: { content: string; deliveryMode: unknown }[] = [];
+    for (;;) {
+      const m = await ch.get(AUDIT, { noAck: true });
+      if (!m) return got;
+      got.push({ content: m.content.toString(), deliveryMode: m.properties.deliveryMode });
+    }
+  });
+  return r.ok ? r.value : [];
+}
 
 test(say({ en: 'a message whose first attempt fails is retried, and the caller gets the successful answer', uk: 'повідомлення, чия перша спроба не вдалася, пробують знову, і клієнт отримує успішну відповідь' }), async () => {
   const email = 'flaky@example.com';
@@ -217,4 +244,13 @@ test(say({ en: 'a message that always fails ends in USER_DLQ after 3 attempts, a
   if (eventOutcome.kind === 'loop') throw mistake('requeue-forever', eventEvidence);
   if (eventOutcome.kind === 'stuck') throw fail(say({ en: `The poison user_deleted event never reached ${DLQ}.`, uk: `Отруйна подія user_deleted так і не дійшла до ${DLQ}.` }), eventEvidence);
   if (eventOutcome.attempts !== MAX_ATTEMPTS) throw mistake('wrong-attempt-count', { ...eventEvidence, received: say({ en: `${eventOutcome.attempts} attempt(s) before it reached ${DLQ}, not ${MAX_ATTEMPTS}`, uk: `спроб до потрапляння в ${DLQ}: ${eventOutcome.attempts}, а не ${MAX_ATTEMPTS}` }) });
+
+  // Every original must be settled once its copy is queued or it is dead-lettered: what is still unacked comes back when the service dies.
+  await kill(SERVICE, 'SIGKILL');
+  const gone = await eventually(async () => (await queueState(QUEUE))?.consumerCount === 0, { timeoutMs: 8000, intervalMs: 50 });
+  await sleep(300);
+  const back = gone ? ((await queueState(QUEUE))?.messageCount ?? 0) : 0;
+  if (back > 0) {
+    throw fail(say({ en: `${back} message(s) came back to ${QUEUE} when the service was killed after the retries: an original was left unacknowledged (ack it once its copy is queued, or reject it).`, uk: `Після повторних спроб і вбивства сервісу в ${QUEUE} повернулося повідомлень: ${back} — оригінал лишився непідтвердженим (підтвердьте його, щойно копію поставлено в чергу, або відхиліть).` }), { sent: say({ en: 'the messages that failed once and always, then the service killed', uk: 'повідомлення, що падали раз і завжди, потім сервіс вбито' }) });
+  }
 }, 30_000);
