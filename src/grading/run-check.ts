@@ -96,7 +96,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const exerciseEnv = await allocateEnv(exercise, workspace);
   // Traced: each party reaches the others through recording proxies; exerciseEnv keeps the real addresses.
   const recorder = options.trace ? new TraceRecorder(exercise.id, 'check') : undefined;
-  const network = recorder && (await startTraceNetwork(recorder, exercise.manifest, exerciseEnv));
+  const network = recorder && (await startTraceNetwork(recorder, exercise.manifest, exerciseEnv, undefined, exerciseDir));
   // Services may take most of the check's limit to become ready (a busy machine, a class graded at once);
   // "not ready" is still reported, with its diagnosis, just before the hard limit.
   const readyTimeoutMs = Math.max(5_000, timeoutMs - 2_000);

@@ -5,12 +5,13 @@ import type { Link, StreamDecoder } from './decoders/link';
 import { NatsDecoder, type NatsIndex } from './decoders/nats';
 import { NestTcpDecoder } from './decoders/nest-tcp';
 import { RespDecoder } from './decoders/resp';
+import { bridgeGrpc, loadGrpcMethods, type GrpcMethods } from './grpc-bridge';
 import type { TraceRecorder } from './recorder';
 import type { Transport } from './model';
 
 /**
  * What the proxy expects on its port: a service's port carries Nest TCP, HTTP/1.1 or gRPC (told
- * apart by the caller's first bytes); a broker's port carries that broker's protocol.
+ * apart by the caller's first bytes; gRPC is passed through an HTTP/2 bridge, see grpc-bridge.ts); a broker's port carries that broker's protocol.
  */
 export type ProxyProtocol = 'service' | 'rabbitmq' | 'redis' | 'nats' | 'mqtt';
 
@@ -24,6 +25,8 @@ export interface RecordingProxyOptions {
   targetPort: number;
   /** What the broker proxies of one trace share to link a delivery to its publish (and an answer to its question). */
   shared: { amqp: AmqpIndex; redis: Map<string, number>; nats: NatsIndex };
+  /** Where the exercise's .proto files are, to decode gRPC messages (sizes only without it). */
+  protoDir?: string;
 }
 
 const BROKER_TRANSPORT: Record<Exclude<ProxyProtocol, 'service'>, Transport> = { rabbitmq: 'rmq', redis: 'redis', nats: 'nats', mqtt: 'mqtt' };
@@ -36,6 +39,7 @@ const BROKER_TRANSPORT: Record<Exclude<ProxyProtocol, 'service'>, Transport> = {
 export class RecordingProxy {
   private readonly servers: net.Server[] = [];
   private readonly sockets = new Set<net.Socket>();
+  private grpcMethods?: GrpcMethods;
 
   constructor(private readonly options: RecordingProxyOptions) {}
 
@@ -66,17 +70,29 @@ export class RecordingProxy {
   }
 
   private accept(client: net.Socket): void {
+    this.track(client);
+    if (this.options.protocol !== 'service') return this.forward(client);
+    // A service's port: the caller's first bytes tell Nest TCP, HTTP/1.1 and gRPC (HTTP/2) apart.
+    client.on('error', () => undefined);
+    client.once('data', (first: Buffer) => {
+      client.pause();
+      client.unshift(first);
+      const { recorder, caller, target, targetHost, targetPort } = this.options;
+      if (first.subarray(0, 3).toString('latin1') === 'PRI') bridgeGrpc(client, { recorder, caller, target }, targetHost, targetPort, () => (this.grpcMethods ??= loadGrpcMethods(this.options.protoDir)));
+      else this.forward(client, first);
+    });
+  }
+
+  /** Passes the bytes on untouched, recording what a decoder reads of them (`first`: the caller's first bytes, already read on a service's port). */
+  private forward(client: net.Socket, first?: Buffer): void {
     const { recorder, caller, target, protocol, targetHost, targetPort } = this.options;
     const link: Link = { recorder, caller, target };
-    this.track(client);
     const upstream = this.track(net.connect({ host: targetHost, port: targetPort, allowHalfOpen: true, autoSelectFamily: true }));
     // A connection broken on one side is broken on the other, as without the proxy.
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
-    client.pipe(upstream);
-    upstream.pipe(client);
 
     let decoder: StreamDecoder | undefined;
     let off = false;
@@ -93,28 +109,15 @@ export class RecordingProxy {
       recorder.add({ from: caller, to: target, transport: brokerTransport, kind: 'connect' });
       decoder = protocol === 'rabbitmq' ? new AmqpDecoder(link, this.options.shared.amqp) : protocol === 'redis' ? new RespDecoder(link, this.options.shared.redis) : protocol === 'nats' ? new NatsDecoder(link, this.options.shared.nats) : undefined;
     }
-    let sniffed = protocol !== 'service';
-    let grpc = false;
-    client.on('data', (chunk: Buffer) =>
-      safely(() => {
-        if (!sniffed) {
-          sniffed = true;
-          decoder = sniff(chunk, link);
-          if (!decoder && chunk.subarray(0, 3).toString('latin1') === 'PRI') {
-            // gRPC runs over HTTP/2 (compressed headers): recorded as its connection only.
-            grpc = true;
-            recorder.add({ from: caller, to: target, transport: 'grpc', kind: 'connect' });
-          }
-        }
-        decoder?.fromCaller(chunk);
-      }),
-    );
+    if (first) safely(() => (decoder = sniff(first, link)));
+    client.on('data', (chunk: Buffer) => safely(() => decoder?.fromCaller(chunk)));
     upstream.on('data', (chunk: Buffer) => safely(() => decoder?.fromTarget(chunk)));
     client.once('close', () => {
       safely(() => decoder?.closed?.());
       if (brokerTransport) recorder.add({ from: caller, to: target, transport: brokerTransport, kind: 'close' });
-      if (grpc) recorder.add({ from: caller, to: target, transport: 'grpc', kind: 'close' });
     });
+    client.pipe(upstream);
+    upstream.pipe(client);
   }
 }
 

@@ -23,8 +23,11 @@ export interface TraceNetwork {
   close(): Promise<void>;
 }
 
-/** `outsider`: how the diagram names the party that is not a service (the checks; in `run`, the learner). */
-export async function startTraceNetwork(recorder: TraceRecorder, manifest: ExerciseManifest, env: Record<string, string>, outsider = t('trace.suite')): Promise<TraceNetwork> {
+/**
+ * `outsider`: how the diagram names the party that is not a service (the checks; in `run`, the learner).
+ * `exerciseDir`: the services' folder, whose .proto files decode gRPC messages.
+ */
+export async function startTraceNetwork(recorder: TraceRecorder, manifest: ExerciseManifest, env: Record<string, string>, outsider = t('trace.suite'), exerciseDir?: string): Promise<TraceNetwork> {
   const proxies: RecordingProxy[] = [];
   const shared = { amqp: new AmqpIndex(), redis: new Map<string, number>(), nats: new NatsIndex() };
   const services = manifest.services.map((s) => s.name);
@@ -37,7 +40,7 @@ export async function startTraceNetwork(recorder: TraceRecorder, manifest: Exerc
   for (const s of services) recorder.participant(s, 'service');
   const proxy = async (caller: string, target: string, protocol: ProxyProtocol, targetHost: string, targetPort: number): Promise<number> => {
     const listenPort = await freePort();
-    const p = new RecordingProxy({ recorder, caller, target, protocol, targetHost, targetPort, shared });
+    const p = new RecordingProxy({ recorder, caller, target, protocol, targetHost, targetPort, shared, protoDir: exerciseDir });
     proxies.push(p);
     await p.listen(listenPort);
     return listenPort;
