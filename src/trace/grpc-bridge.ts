@@ -157,13 +157,15 @@ function passCall(down: http2.ServerHttp2Stream, headers: http2.IncomingHttpHead
   );
 
   let statusRecorded = false;
-  const recordStatus = (trailers: http2.IncomingHttpHeaders, detail: Record<string, unknown> = {}) =>
+  // The status ends the call: the target's, or the caller's own when it cancelled (then recorded as going from it).
+  const recordStatus = (trailers: http2.IncomingHttpHeaders, detail: Record<string, unknown> = {}, fromCaller = false) =>
     safely(() => {
       if (statusRecorded) return;
       statusRecorded = true;
+      const [from, to] = fromCaller ? [caller, target] : [target, caller];
       const code = Number(trailers['grpc-status'] ?? 2);
       const message = trailers['grpc-message'] === undefined ? undefined : decodeURIComponent(String(trailers['grpc-message']));
-      recorder.add({ from: target, to: caller, transport: 'grpc', kind: code === 0 ? 'status' : 'error', pattern: methodPath, payload: message === undefined ? { code } : { code, message }, replyTo: seq, durationMs: recorder.now() - at, detail: { code, ...(message === undefined ? {} : { message }), ...detail } });
+      recorder.add({ from, to, transport: 'grpc', kind: code === 0 ? 'status' : 'error', pattern: methodPath, payload: message === undefined ? { code } : { code, message }, replyTo: seq, durationMs: recorder.now() - at, detail: { code, ...(message === undefined ? {} : { message }), ...detail } });
     });
 
   let trailersFromTarget: http2.OutgoingHttpHeaders = {};
@@ -188,7 +190,7 @@ function passCall(down: http2.ServerHttp2Stream, headers: http2.IncomingHttpHead
   down.on('close', () => {
     if (!up.closed && !up.destroyed) {
       up.close(down.rstCode || http2.constants.NGHTTP2_CANCEL);
-      recordStatus({ 'grpc-status': '1', 'grpc-message': 'Cancelled by the caller' }, { cancelledBy: caller });
+      recordStatus({ 'grpc-status': '1', 'grpc-message': 'Cancelled by the caller' }, { cancelledBy: caller }, true);
     }
   });
   up.on('close', () => {

@@ -69,3 +69,19 @@ test('rmq-ack: user_create is published, delivered to users, and acknowledged on
   // The answer goes back to the suite, named like its question.
   expect(events.some((e) => e.kind === 'deliver' && e.to === 'suite' && e.pattern === 'user_create')).toBe(true);
 }, 300_000);
+
+test('grpc-streams: gRPC calls are recorded by method, with their messages decoded from the .proto, stream items, and status', async () => {
+  const { trace } = await tracedSolution('grpc-streams');
+  const grpcEvents = trace.events.filter((e) => e.transport === 'grpc');
+  // The gateway's GET /squares asks the math service for Squares, a server stream: items, then status OK.
+  const squares = grpcEvents.find((e) => e.from === 'gateway' && e.to === 'math' && e.kind === 'request' && e.pattern === '/math.MathService/Squares')!;
+  expect(squares).toBeDefined();
+  const after = grpcEvents.filter((e) => e.replyTo === squares.seq);
+  expect(after.some((e) => e.kind === 'stream-item' && e.from === 'math' && typeof (e.payload as { value?: unknown }).value === 'number')).toBe(true);
+  expect(after.at(-1)).toMatchObject({ kind: 'status', detail: { code: 0 } });
+  // The suite's unary Sum: the request carries its numbers, the reply the total.
+  const sum = grpcEvents.find((e) => e.from === 'suite' && e.kind === 'request' && e.pattern === '/math.MathService/Sum' && Array.isArray((e.payload as { values?: unknown }).values))!;
+  expect(grpcEvents.find((e) => e.replyTo === sum.seq && e.kind === 'reply')?.payload).toHaveProperty('running_total');
+  // The cancelled Squares: the caller's cancel is the call's end.
+  expect(grpcEvents.some((e) => e.kind === 'error' && e.from === 'suite' && (e.detail as { code?: number }).code === 1)).toBe(true);
+}, 300_000);

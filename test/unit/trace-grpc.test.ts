@@ -124,5 +124,5 @@ test('a server stream: every item recorded in order, and the caller cancel reach
     ['calc', { n: 3 }],
   ]);
   await waitFor(async () => callsOf('Count').after.some((e) => e.kind === 'error'), 5000);
-  expect(callsOf('Count').after.find((e) => e.kind === 'error')).toMatchObject({ detail: { code: grpc.status.CANCELLED } });
+  expect(callsOf('Count').after.find((e) => e.kind === 'error')).toMatchObject({ from: 'caller', to: 'calc', detail: { code: grpc.status.CANCELLED } });
 });
