@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { loadSync, type MethodDefinition } from '@grpc/proto-loader';
 import type { Link } from './decoders/link';
+import { capPayload } from './recorder';
 
 /**
  * gRPC runs over HTTP/2, whose headers are compressed (HPACK): a byte reader cannot name the method.
@@ -140,7 +141,7 @@ function passCall(down: http2.ServerHttp2Stream, headers: http2.IncomingHttpHead
       for (const m of requests.push(chunk)) {
         const payload = decode(m.body, m.compressed, method?.requestDeserialize as ((b: Buffer) => unknown) | undefined);
         const request = recorder.get(seq);
-        if (method && !method.requestStream && request && request.payload === undefined) request.payload = payload;
+        if (method && !method.requestStream && request && request.payload === undefined) request.payload = capPayload(payload);
         else recorder.add({ from: caller, to: target, transport: 'grpc', kind: 'stream-item', pattern: methodPath, payload, replyTo: seq });
       }
     }),
