@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { AmqpDecoder, type AmqpIndex } from './decoders/amqp';
 import { HttpDecoder } from './decoders/http';
+import { MqttDecoder, type MqttIndex } from './decoders/mqtt';
 import type { Link, StreamDecoder } from './decoders/link';
 import { NatsDecoder, type NatsIndex } from './decoders/nats';
 import { NestTcpDecoder } from './decoders/nest-tcp';
@@ -24,7 +25,7 @@ export interface RecordingProxyOptions {
   targetHost: string;
   targetPort: number;
   /** What the broker proxies of one trace share to link a delivery to its publish (and an answer to its question). */
-  shared: { amqp: AmqpIndex; redis: Map<string, number>; nats: NatsIndex };
+  shared: { amqp: AmqpIndex; redis: Map<string, number>; nats: NatsIndex; mqtt: MqttIndex };
   /** Where the exercise's .proto files are, to decode gRPC messages (sizes only without it). */
   protoDir?: string;
 }
@@ -107,7 +108,7 @@ export class RecordingProxy {
     const brokerTransport = protocol === 'service' ? undefined : BROKER_TRANSPORT[protocol];
     if (brokerTransport) {
       recorder.add({ from: caller, to: target, transport: brokerTransport, kind: 'connect' });
-      decoder = protocol === 'rabbitmq' ? new AmqpDecoder(link, this.options.shared.amqp) : protocol === 'redis' ? new RespDecoder(link, this.options.shared.redis) : protocol === 'nats' ? new NatsDecoder(link, this.options.shared.nats) : undefined;
+      decoder = protocol === 'rabbitmq' ? new AmqpDecoder(link, this.options.shared.amqp) : protocol === 'redis' ? new RespDecoder(link, this.options.shared.redis) : protocol === 'nats' ? new NatsDecoder(link, this.options.shared.nats) : protocol === 'mqtt' ? new MqttDecoder(link, this.options.shared.mqtt) : undefined;
     }
     if (first) safely(() => (decoder = sniff(first, link)));
     client.on('data', (chunk: Buffer) => safely(() => decoder?.fromCaller(chunk)));

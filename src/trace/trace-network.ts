@@ -1,6 +1,7 @@
 import type { BrokerName, ExerciseManifest } from '../catalog/schema';
 import { freePort } from '../runner/ports';
 import { AmqpIndex } from './decoders/amqp';
+import { MqttIndex } from './decoders/mqtt';
 import { NatsIndex } from './decoders/nats';
 import { RecordingProxy, type ProxyProtocol } from './recording-proxy';
 import { t } from '../i18n/messages';
@@ -29,7 +30,7 @@ export interface TraceNetwork {
  */
 export async function startTraceNetwork(recorder: TraceRecorder, manifest: ExerciseManifest, env: Record<string, string>, outsider = t('trace.suite'), exerciseDir?: string): Promise<TraceNetwork> {
   const proxies: RecordingProxy[] = [];
-  const shared = { amqp: new AmqpIndex(), redis: new Map<string, number>(), nats: new NatsIndex() };
+  const shared = { amqp: new AmqpIndex(), redis: new Map<string, number>(), nats: new NatsIndex(), mqtt: new MqttIndex() };
   const services = manifest.services.map((s) => s.name);
   const parties = [...services, SUITE];
   const serviceEnv: Record<string, Record<string, string>> = Object.fromEntries(services.map((s) => [s, {}]));

@@ -7,6 +7,7 @@ import { afterEach, expect, test } from 'vitest';
 import { encodeFrame, FrameDecoder } from '../../src/runner/fault-proxy';
 import { freePort } from '../../src/runner/ports';
 import { AmqpIndex } from '../../src/trace/decoders/amqp';
+import { MqttIndex } from '../../src/trace/decoders/mqtt';
 import { NatsIndex } from '../../src/trace/decoders/nats';
 import type { TraceEvent } from '../../src/trace/model';
 import { TraceRecorder } from '../../src/trace/recorder';
@@ -21,7 +22,7 @@ afterEach(async () => {
 });
 
 async function proxyTo(recorder: TraceRecorder, protocol: ProxyProtocol, target: string, targetPort: number, targetHost = '127.0.0.1'): Promise<number> {
-  const proxy = new RecordingProxy({ recorder, caller: 'caller', target, protocol, targetHost, targetPort, shared: { amqp: new AmqpIndex(), redis: new Map(), nats: new NatsIndex() } });
+  const proxy = new RecordingProxy({ recorder, caller: 'caller', target, protocol, targetHost, targetPort, shared: { amqp: new AmqpIndex(), redis: new Map(), nats: new NatsIndex(), mqtt: new MqttIndex() } });
   const port = await freePort();
   await proxy.listen(port);
   closers.push(() => proxy.close());
@@ -219,4 +220,46 @@ test('NATS: a request (PUB with a reply subject), its delivery, and the answer n
   expect(delivered!.replyTo).toBe(asked!.seq);
   expect(answered).toMatchObject({ payload: { sum: 6 }, replyTo: asked!.seq, detail: { subject: asked!.detail?.replyTo } });
   expect(back!.replyTo).toBe(answered!.seq);
+});
+
+test("MQTT: a Nest request published with QoS 1, its delivery and the subscriber's PUBACK, and the answer on <topic>/reply linked to the request", async () => {
+  const mqtt = await import('mqtt');
+  const real = new URL(process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883');
+  const recorder = new TraceRecorder('test', 'check');
+  const port = await proxyTo(recorder, 'mqtt', 'mqtt', Number(real.port) || 1883, real.hostname);
+  const connectTo = async () => {
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0 });
+    closers.push(() => client.endAsync());
+    return client;
+  };
+  const [service, caller] = [await connectTo(), await connectTo()];
+  const topic = `trace-test-${randomBytes(4).toString('hex')}`;
+  // The service answers on <topic>/reply, as Nest's MQTT server does.
+  await service.subscribeAsync(topic, { qos: 1 });
+  service.on('message', (_t, body) => {
+    const { id } = JSON.parse(body.toString()) as { id: string };
+    void service.publishAsync(`${topic}/reply`, JSON.stringify({ id, response: 6, isDisposed: true }));
+  });
+  await caller.subscribeAsync(`${topic}/reply`);
+  const answered = new Promise<unknown>((resolve) => caller.on('message', (_t, body) => resolve(JSON.parse(body.toString()))));
+  await caller.publishAsync(topic, JSON.stringify({ id: 'r-1', pattern: topic, data: [1, 2, 3] }), { qos: 1 });
+  expect(await answered).toEqual({ id: 'r-1', response: 6, isDisposed: true });
+  await waitFor(async () => recorder.toTrace().events.filter((e) => e.kind === 'deliver').length === 2, 5000);
+
+  const events = recorder.toTrace().events.filter((e) => ['publish', 'deliver'].includes(e.kind));
+  expect(events.map((e) => `${e.kind} ${e.pattern} ${String(e.detail?.topic)}`)).toEqual([
+    `publish ${topic} ${topic}`,
+    `deliver ${topic} ${topic}`,
+    `publish ${topic} ${topic}/reply`,
+    `deliver ${topic} ${topic}/reply`,
+  ]);
+  const [asked, delivered, reply, back] = events;
+  // mqtt.js acknowledges a QoS 1 message once its handler has run (here after the answer was published).
+  const acked = recorder.toTrace().events.find((e) => e.kind === 'ack');
+  expect(acked).toMatchObject({ from: 'caller', to: 'mqtt', pattern: topic });
+  expect(asked).toMatchObject({ payload: { id: 'r-1', pattern: topic, data: [1, 2, 3] }, detail: { qos: 1, replyTo: `${topic}/reply` } });
+  expect(delivered!.replyTo).toBe(asked!.seq);
+  expect(acked!.replyTo).toBe(delivered!.seq);
+  expect(reply).toMatchObject({ replyTo: asked!.seq, detail: { reply: true } });
+  expect(back!.replyTo).toBe(reply!.seq);
 });

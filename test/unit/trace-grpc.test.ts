@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { freePort } from '../../src/runner/ports';
 import { AmqpIndex } from '../../src/trace/decoders/amqp';
 import { NatsIndex } from '../../src/trace/decoders/nats';
+import { MqttIndex } from '../../src/trace/decoders/mqtt';
 import type { TraceEvent } from '../../src/trace/model';
 import { TraceRecorder } from '../../src/trace/recorder';
 import { RecordingProxy } from '../../src/trace/recording-proxy';
@@ -61,7 +62,7 @@ beforeAll(async () => {
   const serverPort = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
 
   recorder = new TraceRecorder('test', 'check');
-  proxy = new RecordingProxy({ recorder, caller: 'caller', target: 'calc', protocol: 'service', targetHost: '127.0.0.1', targetPort: serverPort, shared: { amqp: new AmqpIndex(), redis: new Map(), nats: new NatsIndex() }, protoDir });
+  proxy = new RecordingProxy({ recorder, caller: 'caller', target: 'calc', protocol: 'service', targetHost: '127.0.0.1', targetPort: serverPort, shared: { amqp: new AmqpIndex(), redis: new Map(), nats: new NatsIndex(), mqtt: new MqttIndex() }, protoDir });
   const proxyPort = await freePort();
   await proxy.listen(proxyPort);
   client = new Calc(`127.0.0.1:${proxyPort}`, grpc.credentials.createInsecure()) as Client;
