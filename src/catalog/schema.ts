@@ -39,6 +39,8 @@ const service = z.strictObject({
   ready: readiness,
   /** How many processes of this service the runner starts (`<name>-1` … `<name>-N`), e.g. consumers that share or split a stream. */
   instances: z.number().int().min(1).max(5).default(1),
+  /** Other `port` env vars this service listens on besides its ready port (a hybrid app's TCP port): a traced check records them too. */
+  listens: z.array(envName).default([]),
 });
 
 /**
@@ -50,11 +52,12 @@ export interface ServiceSpec {
   group: string;
   entry: string;
   ready: Readiness;
+  listens: string[];
 }
 
 function expandInstances(services: z.infer<typeof service>[]): ServiceSpec[] {
-  return services.flatMap(({ name, entry, ready, instances }) =>
-    instances === 1 ? [{ name, group: name, entry, ready }] : Array.from({ length: instances }, (_, i) => ({ name: `${name}-${i + 1}`, group: name, entry, ready })),
+  return services.flatMap(({ name, entry, ready, instances, listens }) =>
+    instances === 1 ? [{ name, group: name, entry, ready, listens }] : Array.from({ length: instances }, (_, i) => ({ name: `${name}-${i + 1}`, group: name, entry, ready, listens })),
   );
 }
 
@@ -87,6 +90,9 @@ export const exerciseSchema = z
         ctx.addIssue({ code: 'custom', path: ['services', i, 'ready', 'port'], message: `${s.ready.port} is not declared as a port in env` });
       }
       // Every instance gets the same env, so they cannot all listen on one port.
+      s.listens.forEach((portVar, j) => {
+        if (ex.env[portVar]?.kind !== 'port') ctx.addIssue({ code: 'custom', path: ['services', i, 'listens', j], message: `${portVar} is not declared as a port in env` });
+      });
       if ('port' in s.ready && s.instances > 1) {
         ctx.addIssue({ code: 'custom', path: ['services', i, 'ready'], message: 'a service run as several instances is ready by a log line ({ "log": "…" }), not by a port' });
       }

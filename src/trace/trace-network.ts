@@ -50,6 +50,12 @@ export async function startTraceNetwork(recorder: TraceRecorder, manifest: Exerc
   try {
     // A service's own port: the others reach it through their own proxies.
     for (const service of manifest.services) {
+      // Its other ports (a hybrid app's TCP port besides its HTTP one) are reached the same way.
+      for (const portVar of service.listens) {
+        for (const party of parties) {
+          if (party !== service.name) envOf(party)[portVar] = String(await proxy(party, service.name, 'service', 'localhost', Number(env[portVar])));
+        }
+      }
       if (!('port' in service.ready)) continue;
       const portVar = service.ready.port;
       const real = Number(env[portVar]);
