@@ -47,6 +47,11 @@ export function savedTraceIds(workspace: Workspace): string[] {
     .sort((a, b) => b.slice(-15).localeCompare(a.slice(-15)));
 }
 
+/** The id of the newest saved trace of this exercise, if any (an id is `<exercise>-<yyyymmdd>-<hhmmss>`). */
+export function lastTraceIdOf(workspace: Workspace, exercise: string): string | undefined {
+  return savedTraceIds(workspace).find((id) => id.slice(0, -'-yyyymmdd-hhmmss'.length) === exercise);
+}
+
 /** The trace saved under `id` (default: the last one); UserError when there is none or it cannot be read. */
 export function loadTrace(workspace: Workspace, id?: string): { id: string; trace: Trace; file: string } {
   const dir = tracesDir(workspace);

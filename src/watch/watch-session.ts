@@ -18,7 +18,7 @@ import { scaffoldExercise } from '../workspace/scaffold';
 import type { Workspace } from '../workspace/workspace';
 import { FileWatcher } from './file-watcher';
 import { showTrace } from '../trace/show';
-import { loadTrace, saveTrace } from '../trace/store';
+import { lastTraceIdOf, loadTrace, saveTrace } from '../trace/store';
 
 export interface WatchOptions {
   workspace: Workspace;
@@ -210,7 +210,9 @@ export class WatchSession {
     this.tracing = true;
     let text: string | undefined;
     try {
-      text = showTrace(loadTrace(this.options.workspace).trace, { style: s, width: readingWidth() });
+      // This exercise's last trace: the workspace's last one may be another exercise's.
+      const id = lastTraceIdOf(this.options.workspace, this.exercise.id);
+      text = id === undefined ? undefined : showTrace(loadTrace(this.options.workspace, id).trace, { style: s, width: readingWidth() });
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
     }
