@@ -168,7 +168,7 @@ export class ServiceSupervisor extends EventEmitter {
     const spawned = warm ?? spawnChild(command.command, command.args, { cwd: this.options.exerciseDir, env: box ? env : { ...process.env, ...env } });
     const child = spawned.child;
     // The warm process becomes this service: its code is loaded now, with this environment.
-    if (warm) child.send({ entry: path.join(this.options.exerciseDir, spec.entry), env } satisfies Activation);
+    if (warm) child.send({ entry: path.join(this.options.exerciseDir, spec.entry), env, cwd: this.options.exerciseDir } satisfies Activation);
     const pid = child.pid;
     if (pid === undefined) throw new ServiceStartError({ kind: 'crashed', service: name, code: null });
     registerGroup(pid);

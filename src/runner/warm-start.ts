@@ -12,6 +12,8 @@ import path from 'node:path';
 export interface Activation {
   entry: string;
   env: Record<string, string>;
+  /** The exercise folder: the one this process started in may have been replaced since (a reset deletes and rewrites it). */
+  cwd: string;
 }
 
 // Resolved from the exercise's folder (this process's cwd), as the learner's own imports are.
@@ -25,6 +27,7 @@ for (const name of ['reflect-metadata', '@nestjs/common', '@nestjs/core', '@nest
 }
 
 process.once('message', (message: Activation) => {
+  process.chdir(message.cwd);
   Object.assign(process.env, message.env);
   process.argv[1] = message.entry;
   // Nothing more comes over this channel; it must not keep a finished service alive.
