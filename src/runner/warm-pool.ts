@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import { spawnChild, type SpawnedChild } from './spawn-child';
@@ -19,7 +20,16 @@ export interface WarmProcess extends SpawnedChild {
   exited: boolean;
 }
 
-const keyText = (k: WarmKey) => JSON.stringify([k.exerciseDir, k.tsconfig, k.cacheDir, k.color]);
+/** The tsconfig's settings are read when a warm process starts: one started before an edit of it does not match. */
+const keyText = (k: WarmKey) => JSON.stringify([k.exerciseDir, k.tsconfig, tsconfigStamp(k.tsconfig), k.cacheDir, k.color]);
+
+function tsconfigStamp(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
 
 /**
  * Node processes started ahead of time for the learner's services, for a command that checks again
