@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { listenOnLocalhost } from './ports';
 import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 import type { EnvVarSpec } from '../catalog/schema';
@@ -47,7 +48,8 @@ export function encodeFrame(json: string): string {
   return `${json.length}#${json}`;
 }
 
-interface Packet {
+/** One frame of Nest's TCP transport: a request (id, pattern, data), an event (no id), or an answer (id, response or err). */
+export interface NestPacket {
   id?: string;
   pattern?: unknown;
   data?: unknown;
@@ -56,10 +58,10 @@ interface Packet {
   isDisposed?: boolean;
 }
 
-function parse(frame: string): Packet | undefined {
+export function parseNestPacket(frame: string): NestPacket | undefined {
   try {
     const value: unknown = JSON.parse(frame);
-    return value && typeof value === 'object' ? (value as Packet) : undefined;
+    return value && typeof value === 'object' ? (value as NestPacket) : undefined;
   } catch {
     return undefined;
   }
@@ -93,18 +95,7 @@ export class FaultProxy {
 
   /** Listens on the loopback addresses (IPv4, and IPv6 where the machine has it) of `port`. */
   async listen(port: number): Promise<void> {
-    const bind = (host: string) =>
-      new Promise<net.Server>((resolve, reject) => {
-        const server = net.createServer((socket) => this.accept(socket));
-        server.once('error', reject);
-        server.listen({ port, host, exclusive: true }, () => {
-          server.off('error', reject);
-          resolve(server);
-        });
-      });
-    this.servers.push(await bind('127.0.0.1'));
-    // A client given "localhost" may try ::1 first.
-    await bind('::1').then((s) => this.servers.push(s), () => undefined);
+    this.servers.push(...(await listenOnLocalhost(port, (socket) => this.accept(socket))));
   }
 
   setFaults(settings: FaultSettings): void {
@@ -183,7 +174,7 @@ export class FaultProxy {
     });
   }
 
-  private record(packet: Packet): ProxiedMessage {
+  private record(packet: NestPacket): ProxiedMessage {
     const message: ProxiedMessage = { seq: ++this.seq, id: packet.id, pattern: packet.pattern, data: packet.data, at: Date.now() };
     this.messages.push(message);
     if (this.messages.length > LOG_LIMIT) this.messages.shift();
@@ -191,7 +182,7 @@ export class FaultProxy {
   }
 
   private fromCaller(frame: string, pending: Map<string, Pending>, toService: (...jsons: string[]) => void, toCaller: (json: string) => void): void {
-    const packet = parse(frame);
+    const packet = parseNestPacket(frame);
     if (!packet) return toService(frame);
     const message = this.record(packet);
     const faults = this.faults;
@@ -220,7 +211,7 @@ export class FaultProxy {
   }
 
   private fromService(frame: string, pending: Map<string, Pending>, toCaller: (json: string) => void): void {
-    const packet = parse(frame);
+    const packet = parseNestPacket(frame);
     const id = packet?.id === undefined ? undefined : String(packet.id);
     const entry = id === undefined ? undefined : pending.get(id);
     // Nest ends a reply with { isDisposed: true }, or with { err } (the "no handler" answer has no isDisposed).

@@ -84,3 +84,22 @@ function connects(port: number, host: string, timeoutMs: number): Promise<boolea
     socket.once('error', () => done(false));
   });
 }
+
+/**
+ * A server on this port of 127.0.0.1 and, where the machine has IPv6, of ::1 too (a client given
+ * "localhost" may try ::1 first): the fault proxy and the trace's recording proxies listen this way.
+ */
+export async function listenOnLocalhost(port: number, accept: (socket: net.Socket) => void, options: { allowHalfOpen?: boolean } = {}): Promise<net.Server[]> {
+  const bind = (host: string) =>
+    new Promise<net.Server>((resolve, reject) => {
+      const server = net.createServer({ allowHalfOpen: options.allowHalfOpen ?? false }, accept);
+      server.once('error', reject);
+      server.listen({ port, host, exclusive: true }, () => {
+        server.off('error', reject);
+        resolve(server);
+      });
+    });
+  const servers = [await bind('127.0.0.1')];
+  await bind('::1').then((s) => servers.push(s), () => undefined);
+  return servers;
+}

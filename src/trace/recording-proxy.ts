@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { listenOnLocalhost } from '../runner/ports';
 import { AmqpDecoder, type AmqpIndex } from './decoders/amqp';
 import { HttpDecoder } from './decoders/http';
 import { MqttDecoder, type MqttIndex } from './decoders/mqtt';
@@ -45,18 +46,7 @@ export class RecordingProxy {
   constructor(private readonly options: RecordingProxyOptions) {}
 
   async listen(port: number): Promise<void> {
-    const bind = (host: string) =>
-      new Promise<net.Server>((resolve, reject) => {
-        const server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
-        server.once('error', reject);
-        server.listen({ port, host, exclusive: true }, () => {
-          server.off('error', reject);
-          resolve(server);
-        });
-      });
-    this.servers.push(await bind('127.0.0.1'));
-    // A client given "localhost" may try ::1 first.
-    await bind('::1').then((s) => this.servers.push(s), () => undefined);
+    this.servers.push(...(await listenOnLocalhost(port, (socket) => this.accept(socket), { allowHalfOpen: true })));
   }
 
   async close(): Promise<void> {

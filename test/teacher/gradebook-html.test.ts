@@ -1,10 +1,11 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { studentGrade, type ExerciseGrade, type Gradebook } from '../../src/teacher/gradebook';
 import { renderGradebookHtml } from '../../src/teacher/gradebook-reporters/html';
 import { tempDir } from '../support/cli';
+import { launchChromium } from '../support/chromium';
 
 const grade = (exercise: string, maxPoints: number, status: ExerciseGrade['status'], failedChecks: string[] = [], message = '', submitted = true, activity?: ExerciseGrade['activity']): ExerciseGrade => ({
   exercise,
@@ -37,10 +38,7 @@ const book: Gradebook = {
 
 let browser: Browser;
 beforeAll(async () => {
-  // Debian's chromium (.ci/run installs it); the flags the machine needs without a network.
-  const executablePath = '/usr/bin/chromium';
-  if (!existsSync(executablePath)) throw new Error('chromium is needed for the HTML report test: apt-get install chromium');
-  browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium('the HTML report test');
 }, 60_000);
 afterAll(async () => browser?.close());
 

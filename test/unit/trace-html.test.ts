@@ -1,19 +1,17 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Trace } from '../../src/trace/model';
 import { renderTraceHtml } from '../../src/trace/render-html';
 import { tempDir } from '../support/cli';
+import { launchChromium } from '../support/chromium';
 
 const fixture = (name: string): Trace => JSON.parse(readFileSync(path.join(__dirname, '../fixtures/traces', `${name}.json`), 'utf8')) as Trace;
 
 let browser: Browser;
 beforeAll(async () => {
-  // Debian's chromium (.ci/run installs it); the flags the machine needs without a network.
-  const executablePath = '/usr/bin/chromium';
-  if (!existsSync(executablePath)) throw new Error('chromium is needed for the HTML trace test: apt-get install chromium');
-  browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium('the HTML trace test');
 }, 60_000);
 afterAll(async () => browser?.close());
 

@@ -3,8 +3,7 @@ import { ClientRMQ, type ClientProxy } from '@nestjs/microservices';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, test } from 'vitest';
-import { env, eventually, fail, handlersIn, kill, logs, mistake, say, send, source, start, type SendResult } from 'learn-nest-micro/harness';
-import { describeSpot, settlesAllUpTo, unawaitedEmits } from './shapes';
+import { env, eventually, fail, handlersIn, kill, logs, mistake, say, send, source, start, type SendResult, describeSpot, settlesAllUpTo, unawaitedEmits } from 'learn-nest-micro/harness';
 
 interface User {
   id: number;
@@ -87,7 +86,7 @@ async function diagnoseCrash(evidence: { sent?: unknown; received?: unknown }): 
   const unknownTag = said(/unknown delivery tag/);
   if (unknownTag) {
     // ack/nack with allUpTo = true settles the other messages in flight too; their own ack comes later.
-    const allUpTo = settlesAllUpTo();
+    const allUpTo = settlesAllUpTo('users-service');
     if (allUpTo.length > 0) throw mistake('settle-all-up-to', { ...evidence, original: unknownTag, received: [evidence.received, ...allUpTo.map(describeSpot)].filter(Boolean).join('\n') });
     const options = source('users-service/rmq-config.ts') + source('users-service/main.ts');
     throw mistake(/noAck\s*:\s*false/.test(options) ? 'double-ack' : 'ack-with-auto-ack', { ...evidence, original: unknownTag });
@@ -182,7 +181,7 @@ test(say({ en: 'user_create is answered with the new user', uk: 'на user_creat
   if (!again.ok || again.value?.id !== r.value.id) throw fail(say({ en: `user_create sent again for ${data.email} should answer with the same user (id ${r.value.id}): the service is idempotent.`, uk: `Повторний user_create для ${data.email} має повернути того самого користувача (id ${r.value.id}): сервіс ідемпотентний.` }), { sent: data, received: again.ok ? again.value : again.errorText });
 
   // Works here because Nest's emit() publishes at once; but the ack then goes out before RabbitMQ has confirmed the event.
-  const unawaited = unawaitedEmits();
+  const unawaited = unawaitedEmits('users-service');
   if (unawaited.length > 0) throw mistake('audit-emit-not-awaited', { sent: data, received: unawaited.map(describeSpot).join('\n') });
 }, 30_000);
 

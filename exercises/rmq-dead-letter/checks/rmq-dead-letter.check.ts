@@ -3,8 +3,7 @@ import { ClientRMQ, type ClientProxy } from '@nestjs/microservices';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, test } from 'vitest';
-import { env, eventually, fail, kill, logs, mistake, say, send, source, type SendResult } from 'learn-nest-micro/harness';
-import { describeSpot, unawaitedEmits } from './shapes';
+import { env, eventually, fail, kill, logs, mistake, say, send, source, type SendResult, describeSpot, unawaitedEmits } from 'learn-nest-micro/harness';
 
 interface User {
   id: number;
@@ -163,7 +162,7 @@ test(say({ en: 'user_create is answered with the new user', uk: 'на user_creat
   }
   const auditDeclared = await onChannel((ch) => ch.assertQueue(AUDIT, { durable: true }));
   if (!auditDeclared.ok) throw fail(say({ en: `The audit consumer could not declare ${AUDIT} durable: the audit client declares it otherwise (queueOptions in users.module.ts).`, uk: `Споживач аудиту не зміг оголосити ${AUDIT} стійкою (durable): клієнт аудиту оголошує її інакше (queueOptions у users.module.ts).` }), { sent: `assertQueue('${AUDIT}', { durable: true })`, received: auditDeclared.errorText });
-  const unawaited = unawaitedEmits();
+  const unawaited = unawaitedEmits('users-service');
   if (unawaited.length > 0) {
     throw fail(say({ en: 'The user_created event is emitted without waiting for it (part 1): wrap the emit in firstValueFrom(…) and await it before the ack, or a failed publish is lost after the message was acked.', uk: 'Подію user_created надіслано без очікування (частина 1): обгорніть emit у firstValueFrom(…) і дочекайтеся його до ack, інакше невдала публікація губиться вже після підтвердження повідомлення.' }), { sent: data, received: unawaited.map(describeSpot).join('\n') });
   }

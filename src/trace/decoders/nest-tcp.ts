@@ -1,23 +1,6 @@
-import { FrameDecoder } from '../../runner/fault-proxy';
+import { FrameDecoder, parseNestPacket, type NestPacket } from '../../runner/fault-proxy';
 import { patternText, type Link, type StreamDecoder } from './link';
 
-interface Packet {
-  id?: string | number;
-  pattern?: unknown;
-  data?: unknown;
-  response?: unknown;
-  err?: unknown;
-  isDisposed?: boolean;
-}
-
-function parse(frame: string): Packet | undefined {
-  try {
-    const value: unknown = JSON.parse(frame);
-    return value && typeof value === 'object' ? (value as Packet) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Nest's TCP transport: `send` is a frame with an id and a pattern (a request), `emit` one without an
@@ -35,7 +18,7 @@ export class NestTcpDecoder implements StreamDecoder {
   fromCaller(chunk: Buffer): void {
     const { recorder, caller, target } = this.link;
     for (const frame of this.fromCallerFrames.push(chunk)) {
-      const packet = parse(frame);
+      const packet = parseNestPacket(frame);
       if (!packet) continue;
       const pattern = patternText(packet.pattern);
       const isRequest = packet.id !== undefined && packet.id !== null;
@@ -47,7 +30,7 @@ export class NestTcpDecoder implements StreamDecoder {
   fromTarget(chunk: Buffer): void {
     const { recorder, caller, target } = this.link;
     for (const frame of this.fromTargetFrames.push(chunk)) {
-      const packet = parse(frame);
+      const packet = parseNestPacket(frame);
       if (!packet || packet.id === undefined) continue;
       const request = this.open.get(String(packet.id));
       if (!request) continue;

@@ -1,0 +1,69 @@
+/**
+ * Source shapes that some mistakes leave and no behaviour of an exercise shows, read from the syntax
+ * tree of the learner's files (not by regular expressions), so a comment or a string that mentions
+ * `emit(` or `nack(` is never taken for code. The TypeScript compiler is loaded only when a suite asks.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type * as TS from 'typescript';
+import { exerciseDir } from './index';
+
+/** A place in the learner's code, as `users-service/file.ts:line: the code`. */
+export interface Spot {
+  file: string;
+  line: number;
+  code: string;
+}
+
+export const describeSpot = (s: Spot): string => `${s.file}:${s.line}: ${s.code}`;
+
+/** Every call in the .ts files of a folder of the exercise (relative to it) for which `match` holds. */
+function callsWhere(relDir: string, match: (ts: typeof TS, call: TS.CallExpression) => boolean): Spot[] {
+  const dir = path.join(exerciseDir(), relDir);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.ts')).sort();
+  } catch {
+    return [];
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only by suites that ask
+  const ts = require('typescript') as typeof TS;
+  const spots: Spot[] = [];
+  for (const name of names) {
+    const file = ts.createSourceFile(name, readFileSync(path.join(dir, name), 'utf8'), ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    const visit = (node: TS.Node): void => {
+      if (ts.isCallExpression(node) && match(ts, node)) {
+        spots.push({ file: `${relDir}/${name}`, line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1, code: node.getText(file).replace(/\s+/g, ' ') });
+      }
+      node.forEachChild(visit);
+    };
+    visit(file);
+  }
+  return spots;
+}
+
+const calledMethod = (ts: typeof TS, call: TS.CallExpression): string | undefined => (ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : undefined);
+const calledFunction = (ts: typeof TS, call: TS.CallExpression): string | undefined => (ts.isIdentifier(call.expression) ? call.expression.text : undefined);
+
+/** Inside the arguments of firstValueFrom(…) or lastValueFrom(…): the caller waits for the Observable. */
+function awaitedAsObservable(ts: typeof TS, node: TS.Node): boolean {
+  for (let at = node.parent; at; at = at.parent) {
+    if (ts.isCallExpression(at) && /^(first|last)ValueFrom$/.test(calledFunction(ts, at) ?? '') && at.arguments.some((a) => a.pos <= node.pos && node.end <= a.end)) return true;
+    if (ts.isFunctionLike(at)) return false;
+  }
+  return false;
+}
+
+/**
+ * `client.emit(…)` calls in a folder whose Observable nobody waits for. Nest's emit() publishes at
+ * once (a hot Observable), so the event still arrives; but the handler goes on (to ack, say) before
+ * the broker has confirmed it. `await client.emit(…)` awaits nothing: an Observable is not a promise.
+ */
+export function unawaitedEmits(relDir: string): Spot[] {
+  return callsWhere(relDir, (ts, call) => calledMethod(ts, call) === 'emit' && call.arguments.length === 2 && !awaitedAsObservable(ts, call));
+}
+
+/** `x.ack(message, true)` or `x.nack(message, true, …)` in a folder: settles every earlier unsettled delivery of the channel too. */
+export function settlesAllUpTo(relDir: string): Spot[] {
+  return callsWhere(relDir, (ts, call) => /^n?ack$/.test(calledMethod(ts, call) ?? '') && call.arguments[1]?.kind === ts.SyntaxKind.TrueKeyword);
+}
