@@ -10,7 +10,6 @@ import { ServiceStartError, ServiceSupervisor, type LogLine } from '../runner/se
 import { colorEnabled } from '../ui/style';
 import { TraceRecorder } from '../trace/recorder';
 import { saveTrace } from '../trace/store';
-import { startTraceNetwork } from '../trace/trace-network';
 import type { CommandContext } from './context';
 import type { CommandResult } from './main';
 
@@ -32,7 +31,7 @@ export function registerRun(program: Command, ctx: CommandContext, result: Comma
       const env = await allocateEnv(exercise, workspace);
       // Traced: the services reach each other, and the learner reaches them, through recording proxies.
       const recorder = opts.trace ? new TraceRecorder(exercise.id, 'run') : undefined;
-      const network = recorder && (await startTraceNetwork(recorder, exercise.manifest, env, t('trace.you'), exerciseDir));
+      const network = recorder && (await (await import('../trace/trace-network.js')).startTraceNetwork(recorder, exercise.manifest, env, t('trace.you'), exerciseDir));
       // An exercise's fault proxies forward untouched here: the services must still reach each other.
       const proxies = await FaultProxies.start(exercise.manifest.env, env);
       const supervisor = new ServiceSupervisor({ exerciseDir, tsconfig: path.join(workspace.root, 'tsconfig.json'), env, serviceEnv: network?.serviceEnv, services: exercise.manifest.services, readyTimeoutMs: 30_000, color: colorEnabled() });

@@ -19,7 +19,6 @@ import type { WarmPool } from '../runner/warm-pool';
 import { requireSandbox } from '../sandbox/check-sandbox';
 import { checkTrace } from '../trace/check-trace';
 import { TraceRecorder } from '../trace/recorder';
-import { startTraceNetwork } from '../trace/trace-network';
 
 export interface CheckOptions {
   workspace: Workspace;
@@ -96,7 +95,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const exerciseEnv = await allocateEnv(exercise, workspace);
   // Traced: each party reaches the others through recording proxies; exerciseEnv keeps the real addresses.
   const recorder = options.trace ? new TraceRecorder(exercise.id, 'check') : undefined;
-  const network = recorder && (await startTraceNetwork(recorder, exercise.manifest, exerciseEnv, undefined, exerciseDir));
+  // Loaded only when tracing: the proxies bring http2 and protobufjs, which every other check does without.
+  const network = recorder && (await (await import('../trace/trace-network.js')).startTraceNetwork(recorder, exercise.manifest, exerciseEnv, undefined, exerciseDir));
   // Services may take most of the check's limit to become ready (a busy machine, a class graded at once);
   // "not ready" is still reported, with its diagnosis, just before the hard limit.
   const readyTimeoutMs = Math.max(5_000, timeoutMs - 2_000);
