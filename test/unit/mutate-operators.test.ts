@@ -98,6 +98,8 @@ describe('Nest-aware operators', () => {
       'const o = { queue: q, noAck: false, urls: [u] };',
     ]);
     expect(mutants('drop-option', 'app.connectMicroservice(opts, { inheritAppConfig: true });')).toEqual(['app.connectMicroservice(opts, { });']);
+    // The only option, written with a trailing comma: the comma goes too, or the mutant would not compile.
+    expect(mutants('drop-option', 'const q = {\n  durable: true,\n};')).toEqual(['const q = { };']);
   });
   test('grpc-decorator swaps @GrpcMethod and @GrpcStreamMethod', () => {
     expect(mutants('grpc-decorator', "class S { @GrpcMethod('Svc', 'Get') get() {} }")).toEqual(["class S { @GrpcStreamMethod('Svc', 'Get') get() {} }"]);

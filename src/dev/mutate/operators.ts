@@ -79,7 +79,8 @@ function short(text: string): string {
 function removeListElement(file: ts.SourceFile, operator: string, node: ts.Node, list: ts.NodeArray<ts.Node>): Mutation {
   const i = list.indexOf(node);
   const start = node.getStart(file);
-  const end = i < list.length - 1 ? list[i + 1].getStart(file) : node.getEnd();
+  // The only element goes with its trailing comma: `{ durable: true, }` becomes `{ }`, not `{ , }`.
+  const end = i < list.length - 1 ? list[i + 1].getStart(file) : list.length === 1 ? list.end : node.getEnd();
   const from = i === list.length - 1 && i > 0 ? list[i - 1].getEnd() : start;
   return { operator, line: lineOf(file, start), description: `remove ${short(node.getText(file))}`, edits: [{ start: from, end, text: '' }] };
 }
