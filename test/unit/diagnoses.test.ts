@@ -2,58 +2,34 @@
  * A named mistake must be named on evidence of its own, never on a symptom it shares with other
  * mistakes. For every exercise whose detectors live in checks/diagnoses.ts, this runs every detector
  * over the files of every mistake fixture (laid over the reference solution, as `dev verify` does)
- * and over the solution itself, with each symptom the check can observe, and asserts that only the
- * fixture's own mistake (or nothing) is named. A detector loosened to a shared symptom (a status code,
- * a TypeError in the log) fires on another fixture or on the solution, and this test fails.
+ * and over the solution itself, with each symptom test/diagnoses/<id>.ts says the check can observe,
+ * and asserts that only the fixture's own mistake (or nothing) is named. A detector loosened to a
+ * shared symptom (a status code, a TypeError in the log) fires on another fixture or on the
+ * solution, and this test fails.
  * Log-evidenced detectors get the logs a shared symptom leaves; their own NestJS line is proved by
  * `dev verify`, which runs the fixtures for real.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { detect, sceneOf, type Detector } from '../../src/harness/diagnose';
+import type { Observations } from '../diagnoses/observations';
 
 const root = path.resolve(__dirname, '../..');
 
-interface Case<W> {
-  detectors: Detector<W>[];
-  /** Every observation the check can report, each shared by several mistakes. */
-  symptoms: W[];
-  /** Logs a crash leaves whatever the cause (shared symptoms, never one mistake's own line). */
-  sharedLogs: Record<string, string>;
-}
+/** Every exercise whose named mistakes live in checks/diagnoses.ts, with what its check can observe. */
+const exercises = readdirSync(path.join(root, 'exercises'))
+  .filter((id) => existsSync(path.join(root, 'exercises', id, 'checks', 'diagnoses.ts')))
+  .sort();
 
-const cases: Record<string, () => Promise<Case<unknown>>> = {
-  'grpc-streams': async () => {
-    const { detectors } = await import('../../exercises/grpc-streams/checks/diagnoses');
-    const UNKNOWN = 2, INTERNAL = 13, UNIMPLEMENTED = 12, UNAVAILABLE = 14;
-    const symptoms = [
-      ...(['Sum', 'Squares', 'RunningSum'] as const).flatMap((rpc) => [
-        { kind: 'call-error', rpc, code: UNAVAILABLE, details: 'No connection established', request: 'values' },
-        { kind: 'call-error', rpc, code: UNIMPLEMENTED, details: 'The server does not implement the method', request: 'values' },
-        { kind: 'call-error', rpc, code: UNKNOWN, details: 'Internal server error', request: 'empty' },
-        { kind: 'call-error', rpc, code: UNKNOWN, details: 'Internal server error', request: 'negative' },
-        { kind: 'call-error', rpc, code: INTERNAL, details: 'Error serializing response: .math.Value#value is not an integer', request: 'values' },
-      ]),
-      { kind: 'sum-reply', reply: { running_total: 0 } },
-      { kind: 'sum-reply', reply: {} },
-      { kind: 'after-cancel', settled: 3, later: 40, total: 40 },
-      { kind: 'after-cancel', settled: 10, later: 17, total: 40 },
-    ];
-    const sharedLogs = {
-      math: [
-        "ERROR [RpcExceptionsHandler] Cannot read properties of undefined (reading 'find')",
-        "TypeError: Cannot read properties of undefined (reading 'reduce')",
-        'TypeError: Reduce of empty array with no initial value',
-        // What NestJS writes for a proto with a syntax error: the same words as a wrong path, with no path.
-        'ERROR [Server] illegal token \'}\' (math.proto, line 9)',
-        'The invalid .proto definition (file at "undefined" not found)',
-      ].join('\n'),
-    };
-    return { detectors: detectors as Detector<unknown>[], symptoms, sharedLogs };
-  },
-};
+async function load(id: string): Promise<{ detectors: Detector<unknown>[] } & Observations<unknown>> {
+  const { detectors } = (await import(`../../exercises/${id}/checks/diagnoses`)) as { detectors: Detector<unknown>[] };
+  const file = path.join(root, 'test', 'diagnoses', `${id}.ts`);
+  if (!existsSync(file)) throw new Error(`exercises/${id}/checks/diagnoses.ts has no test/diagnoses/${id}.ts listing the symptoms its check can observe`);
+  const { observations } = (await import(`../diagnoses/${id}`)) as { observations: Observations<unknown> };
+  return { detectors, ...observations };
+}
 
 const made: string[] = [];
 afterAll(() => {
@@ -69,19 +45,19 @@ function materialise(id: string, mistake?: string): string {
   return dir;
 }
 
-for (const [id, load] of Object.entries(cases)) {
+for (const id of exercises) {
   describe(`${id}: each named mistake only on its own evidence`, () => {
     const fixtures = readdirSync(path.join(root, 'exercises', id, 'mistakes')).sort();
 
     test('the reference solution is given no name, whatever the symptom', async () => {
-      const { detectors, symptoms, sharedLogs } = await load();
+      const { detectors, symptoms, sharedLogs } = await load(id);
       const dir = materialise(id);
       for (const wire of symptoms) expect(detect(detectors, sceneOf(dir, wire, sharedLogs)).map((f) => f.mistake), JSON.stringify(wire)).toEqual([]);
     });
 
     for (const fixture of fixtures) {
       test(`mistakes/${fixture}: no other mistake is named for any symptom`, async () => {
-        const { detectors, symptoms, sharedLogs } = await load();
+        const { detectors, symptoms, sharedLogs } = await load(id);
         const expected = (JSON.parse(readFileSync(path.join(root, 'exercises', id, 'mistakes', fixture, 'fixture.json'), 'utf8')) as { expect: string }).expect;
         const dir = materialise(id, fixture);
         const named = new Set<string>();
