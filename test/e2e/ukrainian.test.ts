@@ -72,8 +72,9 @@ async function walkThrough(term: Terminal, lesson: ReturnType<Catalog['lesson']>
   await term.waitFor('що далі?');
   await choose(term, uk('menu.action.hint'));
   const hints = json('exercises/tcp-basics/uk/hints.json') as string[];
-  const hinted = await term.waitFor(uk('hint.header', { n: 1, total: hints.length, id: 'tcp-basics' }));
-  expect(hinted).toContain(start(hints[0]));
+  await term.waitFor(uk('hint.header', { n: 1, total: hints.length, id: 'tcp-basics' }));
+  // The header and the hint are painted by separate writes: wait for the hint itself, not the header's screen.
+  await term.waitFor(start(hints[0]));
 
   // The quiz's first question and its explanation, in Ukrainian.
   await term.waitFor('що далі?');
@@ -82,8 +83,8 @@ async function walkThrough(term: Terminal, lesson: ReturnType<Catalog['lesson']>
   await term.waitFor(start(quiz[0].question));
   term.press(' ');
   term.press('Enter');
-  const answered = await term.waitFor(new RegExp(`${uk('quiz.correct').replace('.', '\\.')}|${start(uk('quiz.wrong', { answer: '' }))}`));
-  expect(answered).toContain(start(quiz[0].explanation));
+  await term.waitFor(new RegExp(`${uk('quiz.correct').replace('.', '\\.')}|${start(uk('quiz.wrong', { answer: '' }))}`));
+  await term.waitFor(start(quiz[0].explanation));
 
   term.press('C-c');
   expect(await term.exitCode()).toBe(130);
