@@ -3,7 +3,8 @@ import { ClientRMQ, type ClientProxy } from '@nestjs/microservices';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, test } from 'vitest';
-import { env, eventually, fail, handlersIn, kill, logs, mistake, say, send, source, start, type SendResult, describeSpot, settlesAllUpTo, unawaitedEmits } from 'learn-nest-micro/harness';
+import { detect, diagnose, env, eventually, exerciseDir, fail, kill, logs, say, sceneOf, send, start, type Detector, type Evidence, type Plainly, type SendResult } from 'learn-nest-micro/harness';
+import { detectors, type Wire } from './diagnoses';
 
 interface User {
   id: number;
@@ -79,20 +80,34 @@ async function users(): Promise<ClientProxy> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The service's crash signatures, checked whenever an answer does not come. */
+// A failure asks ./diagnoses whether a named mistake explains it: each detector needs evidence only
+// its mistake leaves (the code's shape), never the symptom alone. Otherwise the learner reads plainly
+// what was expected, what came back, and what that can mean.
+/** diagnose(), with a place in the learner's code that a detector found shown as part of what came back (it is not NestJS's words). */
+async function explain(wire: Wire, plainly: Plainly, evidence: Evidence = {}): Promise<Error> {
+  const [finding] = detect(detectors, sceneOf(exerciseDir(), wire));
+  if (!finding?.line) return diagnose(detectors, wire, plainly, evidence);
+  const quiet = detectors.map((d): Detector<Wire> => ({ ...d, evidence: (scene) => { const e = d.evidence(scene); return e !== false && e !== ''; } }));
+  return diagnose(quiet, wire, plainly, { ...evidence, received: [evidence.received, finding.line].filter((x) => x !== undefined).join('\n') });
+}
+
+/** After a test's behaviour was right: a mistake that works only on RabbitMQ is named on its source shape. */
+async function worksOnRabbitmq(test: 'user_create' | 'user_deleted', sent: unknown): Promise<void> {
+  const wire: Wire = { kind: 'works-on-rabbitmq', test };
+  if (detect(detectors, sceneOf(exerciseDir(), wire)).length > 0) throw await explain(wire, { expected: '' }, { sent });
+}
+
+/** RabbitMQ closed the service's channel (its log says why): checked whenever an answer does not come. */
 async function diagnoseCrash(evidence: { sent?: unknown; received?: unknown }): Promise<void> {
-  const log = await logs(SERVICE);
-  const said = (re: RegExp) => log.split('\n').find((line) => re.test(line))?.trim();
-  const unknownTag = said(/unknown delivery tag/);
-  if (unknownTag) {
-    // ack/nack with allUpTo = true settles the other messages in flight too; their own ack comes later.
-    const allUpTo = settlesAllUpTo('users-service');
-    if (allUpTo.length > 0) throw mistake('settle-all-up-to', { ...evidence, original: unknownTag, received: [evidence.received, ...allUpTo.map(describeSpot)].filter(Boolean).join('\n') });
-    const options = source('users-service/rmq-config.ts') + source('users-service/main.ts');
-    throw mistake(/noAck\s*:\s*false/.test(options) ? 'double-ack' : 'ack-with-auto-ack', { ...evidence, original: unknownTag });
-  }
-  const replyConsumer = said(/reply consumer cannot acknowledge/);
-  if (replyConsumer) throw mistake('client-no-ack', { ...evidence, original: replyConsumer });
+  const line = (await logs(SERVICE)).split('\n').find((l) => /unknown delivery tag|reply consumer cannot acknowledge/.test(l))?.trim();
+  if (!line) return;
+  throw await explain({ kind: 'crashed', line }, {
+    expected: say({ en: 'RabbitMQ closed the service\'s channel: the service should settle each delivery exactly once, on the channel it came from.', uk: 'RabbitMQ закрив канал сервісу: сервіс має завершувати кожну доставку рівно один раз і на тому каналі, яким вона прийшла.' }),
+    meaning: say({
+      en: "'unknown delivery tag' means an ack or nack named a delivery the broker no longer holds as unacked: settled a second time, settled under automatic acknowledgement, or already settled together with others (allUpTo). 'reply consumer cannot acknowledge' means a client acked a reply it receives through direct reply-to.",
+      uk: "'unknown delivery tag' означає, що ack чи nack назвав доставку, яку брокер уже не вважає непідтвердженою: її завершено вдруге, завершено за автоматичного підтвердження або вже завершено разом з іншими (allUpTo). 'reply consumer cannot acknowledge' означає, що клієнт підтвердив відповідь, яку отримує через direct reply-to.",
+    }),
+  }, { ...evidence, original: line });
 }
 
 /** A request that gives up early when the service has crashed with a known signature. */
@@ -153,21 +168,32 @@ test(say({ en: 'the service consumes USER_QUEUE, declared durable like its produ
   const declared = await onChannel((ch) => ch.assertQueue(QUEUE, QUEUE_CONTRACT));
   if (!declared.ok) {
     const evidence = { sent, received: declared.errorText };
-    if (/inequivalent arg 'durable'/.test(declared.errorText)) throw mistake('durable-mismatch', evidence);
-    throw fail(say({ en: `A producer could not declare ${QUEUE} the agreed way.`, uk: `Продюсер не зміг оголосити ${QUEUE} так, як домовлено.` }), evidence);
+    throw await explain({ kind: 'declare-refused', errorText: declared.errorText }, {
+      expected: say({ en: `A producer could not declare ${QUEUE} the agreed way (${JSON.stringify(QUEUE_CONTRACT)}).`, uk: `Продюсер не зміг оголосити ${QUEUE} так, як домовлено (${JSON.stringify(QUEUE_CONTRACT)}).` }),
+      meaning: say({ en: 'RabbitMQ refuses a declaration whose options differ from those of the queue as it exists: the broker\'s words name the option that differs.', uk: 'RabbitMQ відмовляє в оголошенні, чиї параметри відрізняються від параметрів наявної черги: слова брокера називають параметр, що відрізняється.' }),
+    }, evidence);
   }
 });
 
 test(say({ en: 'user_create is answered with the new user', uk: 'на user_create приходить відповідь із новим користувачем' }), async () => {
   const data = { email: 'ada@example.com', name: 'Ada' };
   const r = await request<User>('user_create', data, 10_000);
-  if (!r.ok) throw fail(say({ en: 'user_create got no answer.', uk: 'user_create не отримав відповіді.' }), r);
+  if (!r.ok && /^no reply within/.test(r.errorText)) {
+    throw await explain({ kind: 'no-reply', pattern: 'user_create' }, {
+      expected: say({ en: 'user_create got no answer.', uk: 'user_create не отримав відповіді.' }),
+      meaning: say({ en: 'the handler did not return: it is still waiting for something, or it never ran (the message is not consumed, or nothing handles the pattern).', uk: 'обробник не повернув результату: він досі на щось чекає або зовсім не запускався (повідомлення ніхто не споживає чи шаблон ніхто не обробляє).' }),
+    }, r);
+  }
+  if (!r.ok) throw fail(say({ en: 'user_create got an error instead of the new user.', uk: 'user_create отримав помилку замість нового користувача.' }), r);
   if (r.value?.email !== data.email || typeof r.value.id !== 'number') throw fail(say({ en: 'user_create should answer with the created user ({ id, email, name }).', uk: 'user_create має відповідати створеним користувачем ({ id, email, name }).' }), r);
 
   const audit = await eventually(async () => (await drain(AUDIT)).find((m) => m.content.includes(data.email)), { timeoutMs: 3000, intervalMs: 100 });
   if (!audit) throw fail(say({ en: `user_create answered, but no user_created event for ${data.email} reached ${AUDIT}: emit it before you acknowledge.`, uk: `user_create відповів, але жодна подія user_created для ${data.email} не дійшла до ${AUDIT}: опублікуйте її до підтвердження.` }), { sent: data });
   if (audit.deliveryMode !== 2) {
-    throw mistake('audit-not-persistent', { sent: data, received: say({ en: `the user_created event in ${AUDIT} has deliveryMode ${String(audit.deliveryMode)}; 2 means persistent`, uk: `подія user_created у ${AUDIT} має deliveryMode ${String(audit.deliveryMode)}; 2 означає збережене (persistent)` }) });
+    throw await explain({ kind: 'audit-mode', deliveryMode: audit.deliveryMode }, {
+      expected: say({ en: `The user_created event in ${AUDIT} should be persistent (deliveryMode 2), so that a broker restart does not lose it.`, uk: `Подія user_created у ${AUDIT} має бути збереженою (deliveryMode 2), щоб перезапуск брокера її не втратив.` }),
+      meaning: say({ en: 'the producer published it as a transient message: the deliveryMode of a message is set by whoever publishes it.', uk: 'продюсер опублікував її як тимчасове повідомлення: deliveryMode задає той, хто публікує.' }),
+    }, { sent: data, received: say({ en: `the user_created event in ${AUDIT} has deliveryMode ${String(audit.deliveryMode)}; 2 means persistent`, uk: `подія user_created у ${AUDIT} має deliveryMode ${String(audit.deliveryMode)}; 2 означає збережене (persistent)` }) });
   }
   const pattern = (JSON.parse(audit.content) as { pattern?: unknown }).pattern;
   if (pattern !== 'user_created') throw fail(say({ en: `The event in ${AUDIT} should have the pattern 'user_created': the audit service subscribes by that name.`, uk: `Подія в ${AUDIT} має мати шаблон 'user_created': сервіс аудиту підписується саме на цю назву.` }), { sent: data, received: audit.content });
@@ -180,9 +206,8 @@ test(say({ en: 'user_create is answered with the new user', uk: 'на user_creat
   const again = await request<User>('user_create', data, 10_000);
   if (!again.ok || again.value?.id !== r.value.id) throw fail(say({ en: `user_create sent again for ${data.email} should answer with the same user (id ${r.value.id}): the service is idempotent.`, uk: `Повторний user_create для ${data.email} має повернути того самого користувача (id ${r.value.id}): сервіс ідемпотентний.` }), { sent: data, received: again.ok ? again.value : again.errorText });
 
-  // Works here because Nest's emit() publishes at once; but the ack then goes out before RabbitMQ has confirmed the event.
-  const unawaited = unawaitedEmits('users-service');
-  if (unawaited.length > 0) throw mistake('audit-emit-not-awaited', { sent: data, received: unawaited.map(describeSpot).join('\n') });
+  // An emit() nobody awaits works here because Nest's emit() publishes at once; but the ack then goes out before RabbitMQ has confirmed the event.
+  await worksOnRabbitmq('user_create', data);
 }, 30_000);
 
 test(say({ en: 'user_deleted removes the user, and a second one changes nothing', uk: 'user_deleted видаляє користувача, а повторна подія нічого не змінює' }), async () => {
@@ -204,12 +229,9 @@ test(say({ en: 'user_deleted removes the user, and a second one changes nothing'
   if (snap.users.some((u) => u.email === email) || deletedTimes !== 1) {
     throw fail(say({ en: `After user_deleted, ${email} should be gone from users and listed once in deleted.`, uk: `Після user_deleted ${email} має зникнути з users і бути один раз у deleted.` }), { sent, received: snap });
   }
-  // An event handled by a request handler works here because Nest finds handlers by pattern alone.
-  const asRequest = handlersIn('users-service/users.controller.ts').find((h) => h.pattern === 'user_deleted' && h.decorator === 'MessagePattern');
-  if (asRequest) throw mistake('message-pattern-for-event', { sent, received: `users-service/users.controller.ts:${asRequest.line}: @MessagePattern('user_deleted') ${asRequest.method}()` });
-  // A query answered by an event handler works here because over RabbitMQ Nest answers a send() with whatever the handler returns.
-  const queryAsEvent = handlersIn('users-service/users.controller.ts').find((h) => h.pattern === '{"cmd":"users"}' && h.decorator === 'EventPattern');
-  if (queryAsEvent) throw mistake('event-pattern-for-query', { sent: { cmd: 'users' }, received: `users-service/users.controller.ts:${queryAsEvent.line}: @EventPattern({ cmd: 'users' }) ${queryAsEvent.method}()` });
+  // An event bound with @MessagePattern, or the query with @EventPattern, works here because Nest finds
+  // handlers by pattern alone and over RabbitMQ answers a send() with whatever the handler returns.
+  await worksOnRabbitmq('user_deleted', sent);
 }, 30_000);
 
 test(say({ en: 'a burst of 50 user_create is answered and leaves the queue empty', uk: 'пачка з 50 user_create отримує відповіді й лишає чергу порожньою' }), async () => {
@@ -221,7 +243,12 @@ test(say({ en: 'a burst of 50 user_create is answered and leaves the queue empty
   if (answered < emails.length) {
     await diagnoseCrash({ sent, received: say({ en: `${answered} replies`, uk: `відповідей: ${answered}` }) });
     const waiting = (await queueState(QUEUE))?.messageCount ?? 0;
-    if (waiting > 0) throw mistake('missing-ack', { sent, received: say({ en: `${answered} replies; ${waiting} messages still waiting in ${QUEUE}: the consumer stopped taking messages`, uk: `відповідей: ${answered}; повідомлень, що досі чекають у ${QUEUE}: ${waiting} — споживач перестав брати повідомлення` }) });
+    if (waiting > 0) {
+      throw await explain({ kind: 'burst-stalled', answered, waiting }, {
+        expected: say({ en: `All 50 requests should be answered; the consumer stopped taking messages from ${QUEUE}.`, uk: `Відповідь мають отримати всі 50 запитів; споживач перестав брати повідомлення з ${QUEUE}.` }),
+        meaning: say({ en: `RabbitMQ delivers no more once prefetchCount messages are unacked: messages the handlers finished without settling, or handlers that never finish (they wait for something that does not come).`, uk: `RabbitMQ більше не доставляє, щойно непідтверджених повідомлень набирається prefetchCount: обробники завершили їх, не підтвердивши, або обробники ніколи не завершуються (чекають на те, що не приходить).` }),
+      }, { sent, received: say({ en: `${answered} replies; ${waiting} messages still waiting in ${QUEUE}`, uk: `відповідей: ${answered}; повідомлень, що досі чекають у ${QUEUE}: ${waiting}` }) });
+    }
     throw fail(say({ en: `Only ${answered} of 50 requests were answered.`, uk: `Відповідь отримали лише ${answered} із 50 запитів.` }), { sent, received: replies.find((r) => !r.ok)?.errorText });
   }
   const snap = await snapshot();
@@ -247,14 +274,19 @@ test(say({ en: 'killed in the middle of a message, the service gives back only t
   const killed = say({ en: `${JSON.stringify(data)}, and the service killed while working on it (after the burst and the users queries)`, uk: `${JSON.stringify(data)}, і сервіс вбито, поки він над ним працював (після пачки запитів і запитів { cmd: 'users' })` });
   if (returned === undefined) throw fail(say({ en: `The service was killed but RabbitMQ still saw a consumer on ${QUEUE} after 8 s.`, uk: `Сервіс вбито, але через 8 с RabbitMQ досі бачив споживача на ${QUEUE}.` }));
   if (returned > 1) {
-    throw mistake('missing-ack', { sent: killed, received: say({ en: `${returned} messages came back to ${QUEUE}, not just the slow one: the others had been handled but never acknowledged`, uk: `у ${QUEUE} повернулося повідомлень: ${returned}, а не лише повільне: решту було оброблено, але так і не підтверджено` }) });
+    throw await explain({ kind: 'returned-after-kill', returned }, {
+      expected: say({ en: `Only the slow message should come back to ${QUEUE} when the service is killed: everything before it was handled.`, uk: `Після вбивства сервісу в ${QUEUE} має повернутися лише повільне повідомлення: усе, що було до нього, уже оброблено.` }),
+      meaning: say({ en: 'messages that were delivered earlier were still unacked: handlers that finished without settling them, or handlers that never finished.', uk: 'раніше доставлені повідомлення досі були непідтвердженими: обробники завершилися, не підтвердивши їх, або так і не завершилися.' }),
+    }, { sent: killed, received: say({ en: `${returned} messages came back to ${QUEUE}, not just the slow one`, uk: `у ${QUEUE} повернулося повідомлень: ${returned}, а не лише повільне` }) });
   }
   if (returned === 0 && /user_create slow@example\.com: done/.test(await logs(SERVICE))) {
     throw fail(say({ en: 'The slow message finished before the check could kill the service (the machine is very busy). Run the check again.', uk: 'Повільне повідомлення завершилося раніше, ніж перевірка встигла вбити сервіс (машина дуже завантажена). Запустіть перевірку ще раз.' }), { sent: killed });
   }
   if (returned === 0) {
-    const options = source('users-service/rmq-config.ts') + source('users-service/main.ts');
-    throw mistake(/noAck\s*:\s*false/.test(options) ? 'ack-before-work' : 'auto-ack-loses-messages', { sent: killed, received: say({ en: `nothing came back to ${QUEUE}: the message in progress was already acknowledged, so it is lost`, uk: `у ${QUEUE} нічого не повернулося: повідомлення в обробці вже було підтверджено, тож його втрачено` }) });
+    throw await explain({ kind: 'returned-after-kill', returned }, {
+      expected: say({ en: `The slow message should come back to ${QUEUE} when the service is killed in the middle of its work.`, uk: `Повільне повідомлення має повернутися в ${QUEUE}, коли сервіс вбито посеред його роботи.` }),
+      meaning: say({ en: 'the message in progress was already settled, so it is lost: acknowledged before its work was done, or acknowledged automatically on delivery.', uk: 'повідомлення в обробці вже було завершене, тож його втрачено: підтверджене до завершення роботи або автоматично під час доставки.' }),
+    }, { sent: killed, received: say({ en: `nothing came back to ${QUEUE}`, uk: `у ${QUEUE} нічого не повернулося` }) });
   }
   await start(SERVICE);
   const done = await eventually(async () => (await snapshot(1500))?.users.some((u) => u.email === email), { timeoutMs: 12_000, intervalMs: 250 });
@@ -284,9 +316,20 @@ test(say({ en: `at most ${IN_FLIGHT} messages are in flight at once`, uk: `од�
   const firstDone = lines.findIndex((line) => line.includes(': done'));
   const together = firstDone < 0 ? lines.length : firstDone;
   if (together > IN_FLIGHT) {
-    throw mistake('no-prefetch-limit', { sent, received: say({ en: `${together} of the ${count} slow messages were being worked on at once, before the first one was done`, uk: `${together} із ${count} повільних повідомлень оброблялися одночасно, ще до завершення першого` }) });
+    throw await explain({ kind: 'in-flight', together, limit: IN_FLIGHT }, {
+      expected: say({ en: `At most ${IN_FLIGHT} messages should be in flight at once.`, uk: `Одночасно в обробці має бути щонайбільше ${IN_FLIGHT} повідомлень.` }),
+      meaning: say({ en: `RabbitMQ delivered more than ${IN_FLIGHT} before any was done: the consumer's prefetch allows more, or messages were settled before their work ended, which frees their place early.`, uk: `RabbitMQ доставив понад ${IN_FLIGHT} повідомлень, перш ніж бодай одне завершилося: prefetch споживача дозволяє більше або повідомлення завершували до кінця роботи, що звільняє їхнє місце завчасно.` }),
+    }, { sent, received: say({ en: `${together} of the ${count} slow messages were being worked on at once, before the first one was done`, uk: `${together} із ${count} повільних повідомлень оброблялися одночасно, ще до завершення першого` }) });
   }
 }, 30_000);
+
+/** What a poison message tried again and again was expected to do, and what that can mean. */
+function runaway(what: string): Plainly {
+  return {
+    expected: say({ en: `${what} should be tried at most ${BOUNDED} times, then rejected.`, uk: `${what} мають пробувати обробити щонайбільше ${BOUNDED} рази, а потім відхилити.` }),
+    meaning: say({ en: 'the message keeps coming back to the queue: something puts it back (a requeue) on every failure.', uk: 'повідомлення раз у раз повертається в чергу: щось повертає його (requeue) після кожної невдачі.' }),
+  };
+}
 
 /** The attempts counted so far for `key`, once they stop growing (or clearly run away). */
 async function settledAttempts(key: string): Promise<number> {
@@ -314,7 +357,7 @@ test(say({ en: 'a message that always fails is rejected, not requeued forever, a
   }
   const attempts = await settledAttempts(`user_create:${email}`);
   const evidence = { sent: data, received: say({ en: `${attempts} attempt(s); reply: ${answer.ok ? JSON.stringify(answer.value) : answer.errorText}`, uk: `спроб: ${attempts}; відповідь: ${answer.ok ? JSON.stringify(answer.value) : answer.errorText}` }) };
-  if (attempts > 10 * BOUNDED) throw mistake('requeue-forever', evidence);
+  if (attempts > 10 * BOUNDED) throw await explain({ kind: 'poison-attempts', attempts }, runaway(say({ en: 'The poison message', uk: 'Отруйне повідомлення' })), evidence);
   if (attempts > BOUNDED) throw fail(say({ en: `The poison message was tried ${attempts} times; a bounded retry stops after ${BOUNDED} at most.`, uk: `Отруйне повідомлення пробували обробити забагато разів (спроб: ${attempts}); обмежені повторні спроби зупиняються щонайбільше після ${BOUNDED}.` }), evidence);
   if (answer.ok) throw fail(say({ en: 'user_create of a poison message should end in an error reply, not a user.', uk: 'user_create з отруйним повідомленням має закінчуватися відповіддю з помилкою, а не користувачем.' }), answer);
   if (/^no reply within/.test(answer.errorText)) throw fail(say({ en: 'The poison message failed but its caller never heard back: throw an RpcException when you give up.', uk: 'Отруйне повідомлення не вдалося, але його клієнт так і не отримав відповіді: киньте RpcException, коли припиняєте спроби.' }), answer);
@@ -330,7 +373,7 @@ test(say({ en: 'a message that always fails is rejected, not requeued forever, a
   await diagnoseCrash({ sent: sentEvent });
   const eventAttempts = await settledAttempts(`user_deleted:${event.email}`);
   const eventEvidence = { sent: sentEvent, received: say({ en: `${eventAttempts} attempt(s)`, uk: `спроб: ${eventAttempts}` }) };
-  if (eventAttempts > 10 * BOUNDED) throw mistake('requeue-forever', eventEvidence);
+  if (eventAttempts > 10 * BOUNDED) throw await explain({ kind: 'poison-attempts', attempts: eventAttempts }, runaway(say({ en: 'The poison event', uk: 'Отруйну подію' })), eventEvidence);
   if (eventAttempts === 0) throw fail(say({ en: 'The poison user_deleted event was never handled.', uk: 'Отруйну подію user_deleted так і не оброблено.' }), eventEvidence);
   if (eventAttempts > BOUNDED) throw fail(say({ en: `The poison event was tried ${eventAttempts} times; a bounded retry stops after ${BOUNDED} at most.`, uk: `Отруйну подію пробували обробити забагато разів (спроб: ${eventAttempts}); обмежені повторні спроби зупиняються щонайбільше після ${BOUNDED}.` }), eventEvidence);
   await diagnoseCrash({ sent: sentEvent });
@@ -342,7 +385,9 @@ test(say({ en: 'a message that always fails is rejected, not requeued forever, a
   if (returned > 0) {
     const back = (await drain(QUEUE)).map((m) => m.content);
     const evidenceBack = { sent: sentBoth, received: say({ en: `${returned} message(s) came back to ${QUEUE}:\n${back.join('\n')}`, uk: `у ${QUEUE} повернулося повідомлень: ${returned}:\n${back.join('\n')}` }) };
-    if (back.length > 0 && back.every((content) => content.includes('"poison":true'))) throw mistake('failure-not-settled', evidenceBack);
-    throw fail(say({ en: `Every message should be settled by the time it is handled, yet ${returned} came back to ${QUEUE} when the service was killed.`, uk: `Кожне оброблене повідомлення має бути підтверджене або відхилене, але після вбивства сервісу в ${QUEUE} повернулося повідомлень: ${returned}.` }), evidenceBack);
+    throw await explain({ kind: 'poison-returned', returned, allPoison: back.length > 0 && back.every((content) => content.includes('"poison":true')) }, {
+      expected: say({ en: `Every message should be settled by the time it is handled, yet ${returned} came back to ${QUEUE} when the service was killed.`, uk: `Кожне оброблене повідомлення має бути підтверджене або відхилене, але після вбивства сервісу в ${QUEUE} повернулося повідомлень: ${returned}.` }),
+      meaning: say({ en: 'those messages were still unacked: a path of a handler (often its error path) that ends without settling, or a handler that never finishes.', uk: 'ці повідомлення досі були непідтвердженими: шлях обробника (часто шлях помилки) закінчується без завершення повідомлення, або обробник ніколи не завершується.' }),
+    }, evidenceBack);
   }
 }, 45_000);
