@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import path from 'node:path';
 import { afterAll, test } from 'vitest';
-import { closeClients, eventually, exerciseDir, fail, http, kill, logs, mistake, port, say, send, tcpClient, type HttpResult, type SendResult } from 'learn-nest-micro/harness';
+import { closeClients, diagnose, eventually, fail, http, kill, logs, port, say, send, stripColours, tcpClient, type HttpResult, type SendResult } from 'learn-nest-micro/harness';
+import { detectors, type Wire } from './diagnoses';
 
 /** What Nest's BaseRpcExceptionFilter sends for anything that is not an RpcException (verbatim). */
 const INTERNAL = 'Internal server error';
@@ -16,27 +15,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function stripAnsi(text: string): string {
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
-}
-
-/** Every .ts file of one folder of the exercise, comments removed, for diagnosis only. */
-function folderSources(folder: string): string {
-  const dir = path.join(exerciseDir(), folder);
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.ts'));
-  } catch {
-    return '';
-  }
-  return names.map((n) => readFileSync(path.join(dir, n), 'utf8').replace(/\/\*[\s\S]*?\*\/|(^|[^:])\/\/[^\n]*/g, '$1')).join('\n');
-}
-
-const serviceSource = (): string => folderSources('bookings-service');
-const gatewaySource = (): string => folderSources('gateway');
-const USES_VALIDATION_PIPE = /new\s+ValidationPipe\s*\(|\bValidationPipe\b\s*[,)\]]/;
-const THROWS_HTTP_EXCEPTION = /throw\s+new\s+(HttpException|BadRequestException|NotFoundException|ConflictException|UnprocessableEntityException|ForbiddenException|InternalServerErrorException)\s*\(/;
-
 async function service() {
   return tcpClient('BOOKINGS_PORT');
 }
@@ -49,32 +27,48 @@ function codeOf(error: unknown): string | undefined {
   return isRecord(error) && typeof error.code === 'string' ? error.code : undefined;
 }
 
+/** The booking a reply should be: every field the exercise names, and an id. */
+function isBooking(value: unknown, expected: { roomId: string; guest: string; nights: number }): value is { id: string } {
+  return isRecord(value) && typeof value.id === 'string' && value.id !== '' && value.roomId === expected.roomId && value.guest === expected.guest && value.nights === expected.nights;
+}
+
 async function serviceLogLength(): Promise<number> {
   return (await logs('bookings')).length;
 }
 
-/** The exception filters of the bookings service: class name, what @Catch lists, whether it is registered. */
-function serviceFilters(): Array<{ name: string; catches: string[]; registered: boolean }> {
-  const text = serviceSource();
-  const filters: Array<{ name: string; catches: string[]; registered: boolean }> = [];
-  for (const m of text.matchAll(/@Catch\s*\(([^)]*)\)\s*(?:export\s+)?class\s+(\w+)/g)) {
-    const name = m[2];
-    const catches = m[1].split(',').map((s) => s.trim()).filter(Boolean);
-    const registered = new RegExp(`(useGlobalFilters|UseFilters)\\s*\\([^)]*\\b${name}\\b|provide\\s*:\\s*APP_FILTER[\\s\\S]{0,80}\\b${name}\\b`).test(text);
-    filters.push({ name, catches, registered });
+/** What a wrong reply of the service can mean, for each kind of reply, naming no cause. */
+function serviceMeaning(reply: Extract<Wire, { kind: 'service-reply' }>['reply'], logged: boolean): string {
+  switch (reply) {
+    case 'value':
+      return say({
+        en: 'the payload reached the handler unchecked: nothing validates it in the bookings service, or the validation does not reach this handler (a parameter typed with an interface, a pipe on another handler only)',
+        uk: 'корисне навантаження дійшло до обробника неперевіреним: у сервісі бронювань його ніщо не перевіряє, або перевірка не доходить до цього обробника (параметр типізовано інтерфейсом, pipe лише на іншому обробнику)',
+      });
+    case 'internal':
+      return say({
+        en: `"${INTERNAL}" is Nest's reply for an exception that is not an RpcException: the exception reached Nest's default filter untranslated (no filter registered for it, a filter whose @Catch does not name its class, an HTTP exception thrown in the microservice, a filter that passes it on unchanged). ${logged ? 'The service logged it (see its log).' : 'The service logged nothing for it, which Nest does for HTTP exceptions.'}`,
+        uk: `«${INTERNAL}» — так Nest відповідає на виняток, що не є RpcException: виняток дійшов до типового фільтра Nest неперекладеним (для нього не зареєстровано фільтр, @Catch фільтра не називає його клас, у мікросервісі кинуто HTTP-виняток, фільтр передає його далі без змін). ${logged ? 'Сервіс записав його в журнал (див. журнал).' : 'Сервіс нічого про нього не записав, як Nest і робить для HTTP-винятків.'}`,
+      });
+    case 'message-only':
+      return say({
+        en: "an error with a message and no code: an RpcException built from a string (Nest wraps it into { status: 'error', message }), or an error object without its code",
+        uk: "помилка з повідомленням, але без коду: RpcException, створений із рядка (Nest загортає його в { status: 'error', message }), або обʼєкт помилки без коду",
+      });
+    case 'other-code':
+      return say({
+        en: 'the service sent a code, but not the one for this case: the translation picks the code from the wrong place, or a different exception was thrown first',
+        uk: 'сервіс надіслав код, але не той, що відповідає цьому випадку: переклад бере код не звідти, або першим було кинуто інший виняток',
+      });
   }
-  return filters;
 }
 
-/**
- * Names the mistake behind an error reply without the expected code. `kind` says what should have
- * produced it: the validation (INVALID_PAYLOAD) or a BookingError of the domain.
- */
-async function diagnoseServiceError(r: SendResult, expected: string, kind: 'validation' | 'domain', logOffset: number): Promise<Error> {
-  const error = r.error;
-  const message = isRecord(error) ? error.message : undefined;
+/** Asks the service; anything but an error with the `expected` code fails, named when a detector can. */
+async function expectServiceError(pattern: unknown, data: unknown, expected: string, kind: 'validation' | 'domain'): Promise<void> {
+  const offset = await serviceLogLength();
+  const r = await send(await service(), pattern, data);
+  if (!r.ok && codeOf(r.error) === expected) return;
   if (r.errorText === NO_HANDLER) {
-    return fail(
+    throw fail(
       say({
         en: 'The bookings service has no handler for this pattern any more: keep @MessagePattern({ cmd: "booking.create" }) and @MessagePattern({ cmd: "booking.get" }) in bookings.controller.ts.',
         uk: 'Сервіс бронювань більше не має обробника для цього шаблону: залиште @MessagePattern({ cmd: "booking.create" }) і @MessagePattern({ cmd: "booking.get" }) у bookings.controller.ts.',
@@ -82,75 +76,46 @@ async function diagnoseServiceError(r: SendResult, expected: string, kind: 'vali
       r,
     );
   }
-  if (isRecord(error) && error.status === 'error' && message === INTERNAL && codeOf(error) === undefined) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const fresh = stripAnsi((await logs('bookings')).slice(logOffset));
+  const error = r.error;
+  const message = isRecord(error) ? error.message : undefined;
+  const reply: Extract<Wire, { kind: 'service-reply' }>['reply'] = r.ok
+    ? 'value'
+    : codeOf(error) !== undefined
+      ? 'other-code'
+      : message === INTERNAL
+        ? 'internal'
+        : typeof message === 'string'
+          ? 'message-only'
+          : 'other-code';
+  let logged = false;
+  if (reply === 'internal') {
     // Nest logs every exception it turns into "Internal server error", except the HTTP ones (IntrinsicException).
-    const loggedHere = /RpcExceptionsHandler/.test(fresh);
-    const text = serviceSource();
-    const filters = serviceFilters();
-    if (kind === 'domain' && !loggedHere && THROWS_HTTP_EXCEPTION.test(text)) return mistake('http-exception-in-service', { ...r, original: INTERNAL });
-    if (kind === 'validation' && !loggedHere && !USES_VALIDATION_PIPE.test(text) && THROWS_HTTP_EXCEPTION.test(text)) return mistake('http-exception-in-service', { ...r, original: INTERNAL });
-    const unregistered = filters.find((f) => !f.registered);
-    if (filters.length > 0 && filters.every((f) => !f.registered) && unregistered) {
-      return mistake('filter-not-registered', { ...r, original: `@Catch(${unregistered.catches.join(', ')}) class ${unregistered.name}` });
-    }
-    const registered = filters.filter((f) => f.registered);
-    // RpcException is what a filter sends, not what is thrown here: a filter catching only it never runs.
-    const relevant = /^(BookingError|BadRequestException|HttpException)$/;
-    if (registered.length > 0 && registered.every((f) => f.catches.length > 0 && !f.catches.some((c) => relevant.test(c)))) {
-      return mistake('filter-catches-wrong-class', { ...r, original: registered.map((f) => `@Catch(${f.catches.join(', ')}) class ${f.name}`).join('; ') });
-    }
-    if (kind === 'validation' && USES_VALIDATION_PIPE.test(text) && !/exceptionFactory/.test(text)) {
-      return mistake('validation-error-not-mapped', { ...r, original: INTERNAL });
-    }
-    return fail(
-      say({
-        en: `The bookings service answered "${INTERNAL}", Nest's reply for an exception that is not an RpcException, where the caller needs { code: '${expected}' }.${loggedHere ? ' The service logged the exception (see its log below).' : ' The service logged nothing for it, which Nest does for HTTP exceptions.'}`,
-        uk: `Сервіс бронювань відповів «${INTERNAL}» — так Nest відповідає на виняток, що не є RpcException, — а викликачеві потрібно { code: '${expected}' }.${loggedHere ? ' Сервіс записав виняток у журнал (див. нижче).' : ' Сервіс нічого про нього не записав, як Nest і робить для HTTP-винятків.'}`,
-      }),
-      r,
-    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    logged = /RpcExceptionsHandler/.test(stripColours((await logs('bookings')).slice(offset)));
   }
-  if (isRecord(error) && error.status === 'error' && typeof message === 'string' && codeOf(error) === undefined) return mistake('error-without-code', r);
   const got = codeOf(error);
-  return fail(
-    say({
-      en: `The bookings service should answer with an error whose code is '${expected}'${got ? `, not '${got}'` : ''}.`,
-      uk: `Сервіс бронювань має відповісти помилкою з кодом '${expected}'${got ? `, а не '${got}'` : ''}.`,
-    }),
+  throw await diagnose<Wire>(
+    detectors,
+    { kind: 'service-reply', case: kind, reply, logged },
+    {
+      expected: say({
+        en: `The bookings service should answer with an error whose code is '${expected}'${r.ok ? ', not with a value' : got ? `, not '${got}'` : ''}.`,
+        uk: `Сервіс бронювань має відповісти помилкою з кодом '${expected}'${r.ok ? ', а не значенням' : got ? `, а не '${got}'` : ''}.`,
+      }),
+      meaning: serviceMeaning(reply, logged),
+    },
     r,
   );
 }
 
-async function expectServiceError(pattern: unknown, data: unknown, expected: string, kind: 'validation' | 'domain'): Promise<void> {
-  const offset = await serviceLogLength();
-  const r = await send(await service(), pattern, data);
-  if (!r.ok && codeOf(r.error) === expected) return;
-  if (r.ok) {
-    if (kind === 'validation') {
-      const serviceValidates = USES_VALIDATION_PIPE.test(serviceSource());
-      if (!serviceValidates && USES_VALIDATION_PIPE.test(gatewaySource())) throw mistake('validation-only-on-gateway', r);
-      if (!serviceValidates) throw mistake('validation-pipe-missing', r);
-      throw fail(
-        say({
-          en: 'The bookings service has a ValidationPipe, but it accepted this invalid payload. Is the handler parameter typed with the DTO class (not an interface), and does the pipe reach this handler?',
-          uk: 'У сервісі бронювань є ValidationPipe, але він прийняв це недійсне корисне навантаження. Чи має параметр обробника тип класу DTO (а не інтерфейсу) і чи доходить конвеєр до цього обробника?',
-        }),
-        r,
-      );
-    }
-    throw fail(say({ en: `The bookings service should answer with an error whose code is '${expected}', not with a value.`, uk: `Сервіс бронювань має відповісти помилкою з кодом '${expected}', а не значенням.` }), r);
-  }
-  throw await diagnoseServiceError(r, expected, kind, offset);
-}
-
 // --- the bookings service, asked directly over TCP -------------------------------------------
 
+const FIRST = { roomId: '201', guest: 'Ada Lovelace', nights: 3 };
 let firstBookingId = '';
+const bookingIds: string[] = [];
 
 test(say({ en: 'the bookings service books a free room over TCP', uk: 'сервіс бронювань бронює вільний номер через TCP' }), async () => {
-  const r = await book({ roomId: '201', guest: 'Ada Lovelace', nights: 3 });
+  const r = await book(FIRST);
   if (!r.ok) {
     throw fail(
       say({
@@ -160,11 +125,11 @@ test(say({ en: 'the bookings service books a free room over TCP', uk: 'серв�
       r,
     );
   }
-  const b = r.value;
-  if (!isRecord(b) || typeof b.id !== 'string' || b.roomId !== '201' || b.guest !== 'Ada Lovelace' || b.nights !== 3) {
+  if (!isBooking(r.value, FIRST)) {
     throw fail(say({ en: 'The reply should be the booking: { id, roomId: "201", guest: "Ada Lovelace", nights: 3 }.', uk: 'Відповіддю має бути бронювання: { id, roomId: "201", guest: "Ada Lovelace", nights: 3 }.' }), r);
   }
-  firstBookingId = b.id;
+  firstBookingId = r.value.id;
+  bookingIds.push(firstBookingId);
 });
 
 test(say({ en: "the bookings service rejects invalid payloads with code 'INVALID_PAYLOAD' and books nothing", uk: "сервіс бронювань відхиляє недійсні корисні навантаження з кодом 'INVALID_PAYLOAD' і нічого не бронює" }), async () => {
@@ -174,79 +139,148 @@ test(say({ en: "the bookings service rejects invalid payloads with code 'INVALID
     { roomId: 103, guest: 'Alan Turing', nights: 2 },
     { roomId: '103', nights: 2 },
     { roomId: '103', guest: 'Alan Turing', nights: 15 },
+    { roomId: '103', guest: 'Alan Turing', nights: 1.5 },
+    { roomId: '103', guest: '', nights: 2 },
   ];
   for (const data of invalid) await expectServiceError(CREATE, data, 'INVALID_PAYLOAD', 'validation');
   await expectServiceError(GET, {}, 'INVALID_PAYLOAD', 'validation');
-  const r = await book({ roomId: '103', guest: 'Alan Turing', nights: 2 });
-  if (!r.ok) {
+  await expectServiceError(GET, { id: 42 }, 'INVALID_PAYLOAD', 'validation');
+  const valid = { roomId: '103', guest: 'Alan Turing', nights: 2 };
+  const r = await book(valid);
+  if (!r.ok || !isBooking(r.value, valid)) {
     throw fail(
       say({
-        en: 'After the invalid payloads, room 103 should still be free: a rejected message must not reach BookingsService.',
-        uk: 'Після недійсних навантажень номер 103 має лишатися вільним: відхилене повідомлення не повинно дійти до BookingsService.',
+        en: 'After the invalid payloads, room 103 should still be free and booked by a valid payload: a rejected message must not reach BookingsService.',
+        uk: 'Після недійсних навантажень номер 103 має лишатися вільним і бронюватися дійсним навантаженням: відхилене повідомлення не повинно дійти до BookingsService.',
       }),
       r,
     );
   }
+  bookingIds.push(r.value.id);
 });
 
 test(say({ en: "the bookings service reports domain errors with their codes: ROOM_NOT_FOUND, ROOM_TAKEN, BOOKING_NOT_FOUND", uk: 'сервіс бронювань повідомляє про помилки предметної області їхніми кодами: ROOM_NOT_FOUND, ROOM_TAKEN, BOOKING_NOT_FOUND' }), async () => {
   await expectServiceError(CREATE, { roomId: '999', guest: 'Ada Lovelace', nights: 1 }, 'ROOM_NOT_FOUND', 'domain');
   await expectServiceError(CREATE, { roomId: '201', guest: 'Grace Hopper', nights: 1 }, 'ROOM_TAKEN', 'domain');
   await expectServiceError(GET, { id: 'b-does-not-exist' }, 'BOOKING_NOT_FOUND', 'domain');
+  // After the errors, the booking is still there, every field as booked.
   const r = await send(await service(), GET, { id: firstBookingId });
-  if (!r.ok || !isRecord(r.value) || r.value.id !== firstBookingId) {
-    throw fail(say({ en: `{ cmd: "booking.get" } with the id of a booking (${firstBookingId}) should answer that booking.`, uk: `{ cmd: "booking.get" } з id наявного бронювання (${firstBookingId}) має повернути це бронювання.` }), r);
+  if (!r.ok || !isBooking(r.value, FIRST) || r.value.id !== firstBookingId) {
+    throw fail(say({ en: `{ cmd: "booking.get" } with the id of a booking (${firstBookingId}) should answer that booking: { id: "${firstBookingId}", roomId: "201", guest: "Ada Lovelace", nights: 3 }.`, uk: `{ cmd: "booking.get" } з id наявного бронювання (${firstBookingId}) має повернути це бронювання: { id: "${firstBookingId}", roomId: "201", guest: "Ada Lovelace", nights: 3 }.` }), r);
+  }
+});
+
+test(say({ en: 'every room of the hotel can be booked once, each booking with an id of its own', uk: 'кожен номер готелю можна забронювати один раз, і кожне бронювання має власний id' }), async () => {
+  // The rooms of bookings.service.ts the other tests leave free (301 is booked through the gateway),
+  // with the limits of the DTO: one night, fourteen nights, a guest name of 60 characters.
+  const requests = [
+    { roomId: '101', guest: 'Katherine Johnson', nights: 1 },
+    { roomId: '102', guest: 'Margaret Hamilton', nights: 14 },
+    { roomId: '202', guest: 'G'.repeat(60), nights: 2 },
+    { roomId: '203', guest: 'Edsger Dijkstra', nights: 5 },
+    { roomId: '302', guest: 'Barbara Liskov', nights: 7 },
+  ];
+  for (const request of requests) {
+    const r = await book(request);
+    if (!r.ok || !isBooking(r.value, request)) {
+      throw fail(say({ en: `Room ${request.roomId} is one of the hotel's rooms and still free: ${JSON.stringify(request)} should be answered with the booking.`, uk: `Номер ${request.roomId} є в готелі й досі вільний: на ${JSON.stringify(request)} треба відповісти бронюванням.` }), r);
+    }
+    if (bookingIds.includes(r.value.id)) {
+      throw fail(say({ en: `The booking of room ${request.roomId} got the id ${r.value.id}, which an earlier booking already has.`, uk: `Бронювання номера ${request.roomId} отримало id ${r.value.id}, який уже має попереднє бронювання.` }), { sent: request, received: { earlier: bookingIds, now: r.value } });
+    }
+    bookingIds.push(r.value.id);
   }
 });
 
 // --- the gateway, with the real bookings service behind it -----------------------------------
 
-async function gatewayLogLength(): Promise<number> {
-  return (await logs('gateway')).length;
+type Situation = Extract<Wire, { kind: 'gateway-status' }>['situation'];
+
+async function gatewayLog(offset: number): Promise<string> {
+  return stripColours((await logs('gateway')).slice(offset));
+}
+
+/** What a wrong status of the gateway can mean, naming no cause. */
+function gatewayMeaning(r: HttpResult, situation: Situation): string {
+  if (r.status === 0) {
+    return say({
+      en: 'the gateway is still waiting for the bookings service: nothing limits how long it waits for a reply, or the limit is longer than the check waits',
+      uk: 'шлюз досі чекає на сервіс бронювань: ніщо не обмежує, скільки він чекає на відповідь, або обмеження довше, ніж чекає перевірка',
+    });
+  }
+  if (r.status === 500) {
+    return say({
+      en: "500 is Nest's HTTP answer for an exception that is not an HttpException: the failure of the service reached Nest's HTTP layer untranslated (not caught, caught and rethrown as it was, or the translation itself failed). The gateway's log shows what reached it.",
+      uk: '500 — так Nest відповідає по HTTP на виняток, що не є HttpException: збій сервісу дійшов до HTTP-шару Nest неперекладеним (його не перехоплено, перехоплено й кинуто далі як є, або збій стався в самому перекладі). Що саме дійшло, видно в журналі шлюзу.',
+    });
+  }
+  if (situation === 'code-reply' || situation === 'misleading-message') {
+    return say({
+      en: 'the translation chose another status for this failure: a wrong entry in the table of codes, or a status chosen from something other than the error\'s code',
+      uk: 'переклад обрав для цього збою інший статус: хибний запис у таблиці кодів, або статус обрано не за кодом помилки, а за чимось іншим',
+    });
+  }
+  return say({
+    en: 'a failure without a known code (another code, "Internal server error", no handler, no connection, no answer) was taken for something else than a failure of the service',
+    uk: 'збій без відомого коду (інший код, «Internal server error», немає обробника, немає зʼєднання, немає відповіді) сприйнято не як збій сервісу, а як щось інше',
+  });
 }
 
 /** Explains a wrong status of the gateway; `offset` is the gateway's log length before the request. */
-async function diagnoseGateway(r: HttpResult, expected: number, why: string, offset: number): Promise<Error> {
-  if (r.status === 0) {
-    return fail(say({ en: `The gateway did not answer (${r.errorText ?? 'no answer'}); it should answer ${expected} ${why}.`, uk: `Шлюз не відповів (${r.errorText ?? 'немає відповіді'}); він має відповісти ${expected}${why}.` }), r);
-  }
-  if (r.status === 500 && isRecord(r.body) && r.body.message === INTERNAL) {
-    const fresh = stripAnsi((await logs('gateway')).slice(offset));
-    const original = fresh.split('\n').find((l) => /ERROR/.test(l))?.replace(/^.*?ERROR\s*/, 'ERROR ').trim();
-    return mistake('gateway-passes-500', { sent: r.sent, received: r.received, original });
-  }
+async function diagnoseGateway(r: HttpResult, situation: Situation, expected: string, offset: number): Promise<Error> {
   if (r.status === 500 && isRecord(r.body) && typeof r.body.message === 'string' && r.body.message.startsWith('not mapped yet')) {
     return fail(
       say({
-        en: `The gateway now calls toHttpException, which still returns the starter's InternalServerErrorException. Fill it in (gateway/downstream-errors.ts): it should give ${expected} ${why}.`,
-        uk: `Шлюз уже викликає toHttpException, але та досі повертає InternalServerErrorException із заготовки. Допишіть її (gateway/downstream-errors.ts): вона має дати ${expected}${why}.`,
+        en: `The gateway now calls toHttpException, which still returns the starter's InternalServerErrorException. Fill it in (gateway/downstream-errors.ts): ${expected}`,
+        uk: `Шлюз уже викликає toHttpException, але та досі повертає InternalServerErrorException із заготовки. Допишіть її (gateway/downstream-errors.ts): ${expected}`,
       }),
       r,
     );
   }
-  return fail(say({ en: `The gateway answered ${r.status}; it should answer ${expected} ${why}.`, uk: `Шлюз відповів ${r.status}; він має відповісти ${expected}${why}.` }), r);
+  const internalBody = r.status === 500 && isRecord(r.body) && r.body.message === INTERNAL;
+  // The gateway's log line may arrive just after its answer.
+  const original =
+    r.status === 500 ? await eventually(async () => (await gatewayLog(offset)).split('\n').find((l) => /ERROR/.test(l))?.replace(/^.*?ERROR\s*/, 'ERROR ').trim(), { timeoutMs: 1000 }) : undefined;
+  const got = r.status === 0 ? say({ en: `No answer (${r.errorText ?? 'none'}).`, uk: `Немає відповіді (${r.errorText ?? 'жодної'}).` }) : say({ en: `The gateway answered ${r.status}.`, uk: `Шлюз відповів ${r.status}.` });
+  return diagnose<Wire>(detectors, { kind: 'gateway-status', situation, status: r.status, internalBody }, { expected: `${got} ${expected}`, meaning: gatewayMeaning(r, situation) }, { sent: r.sent, received: r.received, original });
 }
 
-async function expectGatewayStatus(request: () => Promise<HttpResult>, expected: number, why: string): Promise<HttpResult> {
+async function gatewayLogLength(): Promise<number> {
+  return (await logs('gateway')).length;
+}
+
+async function expectGatewayStatus(request: () => Promise<HttpResult>, expected: number[], situation: Situation, why: string): Promise<HttpResult> {
   const offset = await gatewayLogLength();
   const r = await request();
-  if (r.status !== expected) throw await diagnoseGateway(r, expected, why, offset);
+  if (!expected.includes(r.status)) throw await diagnoseGateway(r, situation, why, offset);
   return r;
 }
 
+const VIA_GATEWAY = { roomId: '301', guest: 'Grace Hopper', nights: 2 };
+let gatewayBookingId = '';
+
 test(say({ en: 'the gateway books through the service: POST /bookings answers 201, GET /bookings/:id answers 200', uk: 'шлюз бронює через сервіс: POST /bookings відповідає 201, GET /bookings/:id відповідає 200' }), async () => {
-  const created = await expectGatewayStatus(() => gateway.post('/bookings', { roomId: '301', guest: 'Grace Hopper', nights: 2 }), 201, say({ en: 'with the new booking', uk: ' з новим бронюванням' }));
-  const id = isRecord(created.body) ? created.body.id : undefined;
-  if (typeof id !== 'string') throw fail(say({ en: 'POST /bookings should answer the booking, with its id.', uk: 'POST /bookings має повернути бронювання з його id.' }), created);
-  const found = await expectGatewayStatus(() => gateway.get(`/bookings/${id}`), 200, say({ en: 'with that booking', uk: ' з цим бронюванням' }));
-  if (!isRecord(found.body) || found.body.roomId !== '301') throw fail(say({ en: `GET /bookings/${id} should answer the booking of room 301.`, uk: `GET /bookings/${id} має повернути бронювання номера 301.` }), found);
+  const created = await expectGatewayStatus(() => gateway.post('/bookings', VIA_GATEWAY), [201], 'code-reply', say({ en: 'POST /bookings with a free room should answer 201 with the new booking.', uk: 'POST /bookings із вільним номером має відповісти 201 і новим бронюванням.' }));
+  if (!isBooking(created.body, VIA_GATEWAY)) throw fail(say({ en: 'POST /bookings should answer the booking: { id, roomId: "301", guest: "Grace Hopper", nights: 2 }.', uk: 'POST /bookings має повернути бронювання: { id, roomId: "301", guest: "Grace Hopper", nights: 2 }.' }), created);
+  const id = created.body.id;
+  gatewayBookingId = id;
+  const found = await expectGatewayStatus(() => gateway.get(`/bookings/${id}`), [200], 'code-reply', say({ en: `GET /bookings/${id} should answer 200 with that booking.`, uk: `GET /bookings/${id} має відповісти 200 і цим бронюванням.` }));
+  if (!isBooking(found.body, VIA_GATEWAY) || found.body.id !== id) throw fail(say({ en: `GET /bookings/${id} should answer that booking: { id: "${id}", roomId: "301", guest: "Grace Hopper", nights: 2 }.`, uk: `GET /bookings/${id} має повернути це бронювання: { id: "${id}", roomId: "301", guest: "Grace Hopper", nights: 2 }.` }), found);
 });
 
 test(say({ en: 'the gateway maps the service\'s codes: invalid payload 400, unknown room or booking 404, taken room 409', uk: 'шлюз перетворює коди сервісу: недійсне навантаження 400, невідомий номер чи бронювання 404, зайнятий номер 409' }), async () => {
-  await expectGatewayStatus(() => gateway.post('/bookings', { roomId: '302', guest: 'Grace Hopper', nights: 0 }), 400, say({ en: 'when the service says INVALID_PAYLOAD', uk: ', коли сервіс каже INVALID_PAYLOAD' }));
-  await expectGatewayStatus(() => gateway.post('/bookings', { roomId: '999', guest: 'Grace Hopper', nights: 1 }), 404, say({ en: 'when the service says ROOM_NOT_FOUND', uk: ', коли сервіс каже ROOM_NOT_FOUND' }));
-  await expectGatewayStatus(() => gateway.post('/bookings', { roomId: '301', guest: 'Alan Turing', nights: 1 }), 409, say({ en: 'when the service says ROOM_TAKEN', uk: ', коли сервіс каже ROOM_TAKEN' }));
-  await expectGatewayStatus(() => gateway.get('/bookings/b-does-not-exist'), 404, say({ en: 'when the service says BOOKING_NOT_FOUND', uk: ', коли сервіс каже BOOKING_NOT_FOUND' }));
+  const when = (code: string, status: number) => say({ en: `When the service says ${code}, it should answer ${status}.`, uk: `Коли сервіс каже ${code}, він має відповісти ${status}.` });
+  const invalid = await expectGatewayStatus(() => gateway.post('/bookings', { roomId: '302', guest: 'Grace Hopper', nights: 0 }), [400], 'code-reply', when('INVALID_PAYLOAD', 400));
+  await expectGatewayStatus(() => gateway.post('/bookings', { roomId: '999', guest: 'Grace Hopper', nights: 1 }), [404], 'code-reply', when('ROOM_NOT_FOUND', 404));
+  await expectGatewayStatus(() => gateway.post('/bookings', { roomId: '301', guest: 'Alan Turing', nights: 1 }), [409], 'code-reply', when('ROOM_TAKEN', 409));
+  await expectGatewayStatus(() => gateway.get('/bookings/b-does-not-exist'), [404], 'code-reply', when('BOOKING_NOT_FOUND', 404));
+  // Nest's HTTP exceptions carry their status in the body too.
+  if (!isRecord(invalid.body) || invalid.body.statusCode !== 400) {
+    throw fail(say({ en: 'The 400 should have the body of an HTTP exception, with statusCode: 400.', uk: 'Відповідь 400 має мати тіло HTTP-винятку зі statusCode: 400.' }), invalid);
+  }
+  // After the errors, the gateway still answers a booking that exists.
+  const again = await expectGatewayStatus(() => gateway.get(`/bookings/${gatewayBookingId}`), [200], 'code-reply', say({ en: `After those errors, GET /bookings/${gatewayBookingId} should still answer 200 with the booking.`, uk: `Після цих помилок GET /bookings/${gatewayBookingId} має й далі відповідати 200 і бронюванням.` }));
+  if (!isBooking(again.body, VIA_GATEWAY)) throw fail(say({ en: `GET /bookings/${gatewayBookingId} should answer the booking of room 301.`, uk: `GET /bookings/${gatewayBookingId} має повернути бронювання номера 301.` }), again);
 });
 
 // --- the gateway, with a stand-in for the bookings service (the real one is stopped) ----------
@@ -314,62 +348,83 @@ afterAll(async () => {
 });
 
 const A_BOOKING = { roomId: '101', guest: 'Ada Lovelace', nights: 1 };
+const BAD_GATEWAY = say({ en: 'A failure of the service without a known code should be answered 502 Bad Gateway.', uk: 'На збій сервісу без відомого коду треба відповідати 502 Bad Gateway.' });
 
 test(say({ en: 'the gateway maps by the error\'s code, whatever its message says', uk: 'шлюз перетворює помилку за її кодом, хоч би що казало її повідомлення' }), async () => {
   const fake = await replaceServiceWithStandIn();
-  fake.behaviour = { reply: { code: 'ROOM_TAKEN', message: 'Room 101 not found free for those nights' } };
-  const taken = await gateway.post('/bookings', A_BOOKING);
-  if (taken.status === 404) throw mistake('mapping-by-message', { sent: taken.sent, received: taken.received, original: JSON.stringify(fake.behaviour.reply) });
-  if (taken.status !== 409) throw fail(say({ en: `The bookings service answered ${JSON.stringify(fake.behaviour.reply)}: the gateway should answer 409.`, uk: `Сервіс бронювань відповів ${JSON.stringify(fake.behaviour.reply)}: шлюз має відповісти 409.` }), taken);
-  fake.behaviour = { reply: { code: 'ROOM_NOT_FOUND', message: 'Номер 101 не існує' } };
-  const missing = await gateway.post('/bookings', A_BOOKING);
-  if (missing.status !== 404) {
-    // The real service's ROOM_NOT_FOUND gave 404 before: only the message differs now.
-    throw mistake('mapping-by-message', { sent: missing.sent, received: missing.received, original: JSON.stringify(fake.behaviour.reply) });
+  const cases: Array<{ reply: { code: string; message: string }; status: number }> = [
+    { reply: { code: 'ROOM_TAKEN', message: 'Room 101 not found free for those nights' }, status: 409 },
+    { reply: { code: 'ROOM_NOT_FOUND', message: 'Номер 101 не існує' }, status: 404 },
+    { reply: { code: 'INVALID_PAYLOAD', message: 'Room 101 is already booked' }, status: 400 },
+  ];
+  for (const { reply, status } of cases) {
+    fake.behaviour = { reply };
+    await expectGatewayStatus(() => gateway.post('/bookings', A_BOOKING), [status], 'misleading-message', say({ en: `The bookings service answered ${JSON.stringify(reply)}: the gateway should answer ${status}, by the code.`, uk: `Сервіс бронювань відповів ${JSON.stringify(reply)}: шлюз має відповісти ${status} — за кодом.` }));
   }
 });
 
-test(say({ en: 'the gateway answers 502 for a failure of the service that has no known code', uk: 'шлюз відповідає 502 на збій сервісу без відомого коду' }), async () => {
+test(say({ en: 'the gateway answers 502 for a failure of the service that has no known code, and passes none of its text on', uk: 'шлюз відповідає 502 на збій сервісу без відомого коду й не передає далі його текст' }), async () => {
   const fake = await replaceServiceWithStandIn();
-  const replies: unknown[] = [{ status: 'error', message: INTERNAL }, { code: 'INVENTORY_LOCKED', message: 'Room inventory is locked' }, NO_HANDLER];
+  const replies: unknown[] = [{ status: 'error', message: INTERNAL }, { code: 'INVENTORY_LOCKED', message: 'Room inventory is locked by job 7731' }, NO_HANDLER, { message: 'Stock table corrupted at row 4411' }, { code: 'constructor', message: 'Not one of the four codes' }];
   for (const reply of replies) {
     fake.behaviour = { reply };
-    const r = await gateway.post('/bookings', A_BOOKING);
-    if (r.status === 502) continue;
+    const r = await expectGatewayStatus(() => gateway.post('/bookings', A_BOOKING), [502], 'unknown-failure', say({ en: `The bookings service failed with ${JSON.stringify(reply)}. That is the service's fault, not the client's: the gateway should answer 502 Bad Gateway.`, uk: `Сервіс бронювань завершився помилкою ${JSON.stringify(reply)}. Це вина сервісу, а не клієнта: шлюз має відповісти 502 Bad Gateway.` }));
+    const internal = isRecord(reply) && typeof reply.message === 'string' && reply.message !== INTERNAL ? reply.message : undefined;
+    if (internal && r.text.includes(internal)) {
+      throw fail(
+        say({
+          en: `The 502 passes the service's own message on ("${internal}"): the service's internal details stay inside. Answer with a message of the gateway's own.`,
+          uk: `Відповідь 502 передає далі власне повідомлення сервісу («${internal}»): внутрішні подробиці сервісу мають лишатися всередині. Відповідайте власним повідомленням шлюзу.`,
+        }),
+        r,
+      );
+    }
+  }
+});
+
+test(say({ en: 'the gateway answers 502 when the bookings service is down, and recovers when it is back', uk: 'шлюз відповідає 502, коли сервіс бронювань не працює, і знову працює, коли сервіс повертається' }), async () => {
+  const fake = await replaceServiceWithStandIn();
+  await fake.close();
+  await expectGatewayStatus(() => gateway.post('/bookings', A_BOOKING), [502], 'service-down', say({ en: 'Nothing listens on BOOKINGS_PORT now: the gateway should answer 502 Bad Gateway.', uk: 'На BOOKINGS_PORT зараз ніхто не слухає: шлюз має відповісти 502 Bad Gateway.' }));
+  // The service is back: the gateway's next request reaches it.
+  fake.behaviour = { reply: { code: 'ROOM_TAKEN', message: 'Room 101 is already booked' } };
+  await fake.listen();
+  await expectGatewayStatus(() => gateway.post('/bookings', A_BOOKING), [409], 'code-reply', say({ en: 'The bookings service is listening again and answers ROOM_TAKEN: the gateway should reach it again and answer 409.', uk: 'Сервіс бронювань знову слухає й відповідає ROOM_TAKEN: шлюз має знову до нього дістатися й відповісти 409.' }));
+});
+
+/** The gateway waits for an answer 2 seconds: not much less (a slow service is not a dead one), not forever. */
+const REPLY_LIMIT_MS = 2000;
+
+test(say({ en: 'the gateway gives up on a service that does not answer: 502 (or 504) after 2 seconds, and serves the next request', uk: 'шлюз не чекає вічно на сервіс, що не відповідає: 502 (або 504) через 2 секунди, а наступний запит обслуговує' }), async () => {
+  const fake = await replaceServiceWithStandIn();
+  fake.behaviour = 'silent';
+  const before = fake.received.length;
+  const offset = await gatewayLogLength();
+  const started = Date.now();
+  const r = await http('GATEWAY_PORT', { timeoutMs: 4500 }).post('/bookings', A_BOOKING);
+  const waited = Date.now() - started;
+  if (r.status !== 502 && r.status !== 504) {
+    if (fake.received.length === before) throw fail(say({ en: 'The stand-in on BOOKINGS_PORT received nothing from the gateway.', uk: 'Замінник на BOOKINGS_PORT нічого не отримав від шлюзу.' }), r);
+    throw await diagnoseGateway(
+      r,
+      'silent',
+      say({
+        en: `The bookings service received ${JSON.stringify(fake.received[fake.received.length - 1])} and never answered: within ${REPLY_LIMIT_MS / 1000} seconds the gateway should answer 502 (or 504 Gateway Timeout).`,
+        uk: `Сервіс бронювань отримав ${JSON.stringify(fake.received[fake.received.length - 1])} і не відповів: за ${REPLY_LIMIT_MS / 1000} секунди шлюз має відповісти 502 (або 504 Gateway Timeout).`,
+      }),
+      offset,
+    );
+  }
+  if (waited < REPLY_LIMIT_MS * 0.75) {
     throw fail(
       say({
-        en: `The bookings service failed with ${JSON.stringify(reply)}. That is the service's fault, not the client's: the gateway should answer 502 Bad Gateway.`,
-        uk: `Сервіс бронювань завершився помилкою ${JSON.stringify(reply)}. Це вина сервісу, а не клієнта: шлюз має відповісти 502 Bad Gateway.`,
+        en: `The gateway gave up after ${waited} ms: it should wait ${REPLY_LIMIT_MS / 1000} seconds for the bookings service (a slow answer is not a failure).`,
+        uk: `Шлюз здався через ${waited} мс: він має чекати на сервіс бронювань ${REPLY_LIMIT_MS / 1000} секунди (повільна відповідь — ще не збій).`,
       }),
       r,
     );
   }
-});
-
-test(say({ en: 'the gateway answers 502 when the bookings service is down', uk: 'шлюз відповідає 502, коли сервіс бронювань не працює' }), async () => {
-  const fake = await replaceServiceWithStandIn();
-  await fake.close();
-  const offset = await gatewayLogLength();
-  const r = await gateway.post('/bookings', A_BOOKING);
-  if (r.status === 502) return;
-  // The gateway's log line may arrive just after its answer.
-  const refused =
-    r.status === 500
-      ? await eventually(async () => stripAnsi((await logs('gateway')).slice(offset)).split('\n').find((l) => /ECONNREFUSED/.test(l))?.trim(), { timeoutMs: 2000 })
-      : undefined;
-  if (r.status === 500 && refused) throw mistake('service-down-not-502', { sent: r.sent, received: r.received, original: refused });
-  throw fail(say({ en: 'Nothing listens on BOOKINGS_PORT now: the gateway should answer 502 Bad Gateway.', uk: 'На BOOKINGS_PORT зараз ніхто не слухає: шлюз має відповісти 502 Bad Gateway.' }), r);
-});
-
-test(say({ en: 'the gateway gives up on a service that does not answer: 502 (or 504) within 5 seconds', uk: 'шлюз не чекає вічно на сервіс, що не відповідає: 502 (або 504) за 5 секунд' }), async () => {
-  standIn = new StandIn();
-  standIn.behaviour = 'silent';
-  await standIn.listen();
-  const before = standIn.received.length;
-  const r = await http('GATEWAY_PORT', { timeoutMs: 5000 }).post('/bookings', A_BOOKING);
-  if (r.status === 502 || r.status === 504) return;
-  if (r.status === 0 && standIn.received.length > before) {
-    throw mistake('no-timeout', { sent: r.sent, received: r.received, original: say({ en: `the bookings service received ${JSON.stringify(standIn.received[standIn.received.length - 1])} and did not answer`, uk: `сервіс бронювань отримав ${JSON.stringify(standIn.received[standIn.received.length - 1])} і не відповів` }) });
-  }
-  throw fail(say({ en: 'The bookings service accepted the request and never answered: within 5 seconds the gateway should answer 502 (or 504 Gateway Timeout).', uk: 'Сервіс бронювань прийняв запит і не відповів: за 5 секунд шлюз має відповісти 502 (або 504 Gateway Timeout).' }), r);
+  // The stand-in answers again: the gateway is not stuck on the request it gave up on.
+  fake.behaviour = { reply: { code: 'ROOM_TAKEN', message: 'Room 101 is already booked' } };
+  await expectGatewayStatus(() => gateway.post('/bookings', A_BOOKING), [409], 'code-reply', say({ en: 'After a request it gave up on, the gateway should serve the next one: the service answers ROOM_TAKEN, so 409.', uk: 'Після запиту, на який шлюз не дочекався відповіді, він має обслужити наступний: сервіс відповідає ROOM_TAKEN, отже 409.' }));
 });
