@@ -72,8 +72,8 @@ export const detectors: Detector<Wire>[] = [
       const modules = modulesOf(scene.code(APP));
       const providing = modules.filter((m) => m.providers.includes('TasksService'));
       const http = modules.find((m) => m.controllers.includes('TasksController'));
-      const tcp = modules.find((m) => m.controllers.includes('TasksMessagesController'));
-      return providing.length >= 2 && !!http && !!tcp && http !== tcp;
+      const messages = modules.find((m) => m.controllers.includes('TasksMessagesController'));
+      return providing.length >= 2 && !!http && !!messages && http !== messages;
     },
   }),
   detector({
