@@ -1,12 +1,10 @@
 import { test } from 'vitest';
-import { eventually, fail, http, kill, logs, mistake, say, send, source, tcpClient, type HttpResult, type SendResult } from 'learn-nest-micro/harness';
+import { diagnose, eventually, http, kill, logs, plainFailure, say, send, stripColours, tcpClient, type HttpResult, type SendResult } from 'learn-nest-micro/harness';
+import { detectors, EMPTY_REPLY, NO_HANDLER, UNREACHABLE, type Wire } from './diagnoses';
 
-/** NestJS's reply when no @MessagePattern equals the pattern (a plain string, verbatim). */
-const NO_HANDLER = 'There is no matching message handler defined in the remote service.';
-/** RxJS's EmptyError: the reply completed without a value (the handler returned undefined). */
-const EMPTY_REPLY = /no elements in sequence/;
-/** What the gateway's ClientProxy logs when it cannot reach a TCP server at the address it was given. */
-const UNREACHABLE = /ECONNREFUSED|Connection closed|ENOTFOUND|EADDRNOTAVAIL|ETIMEDOUT|ECONNRESET/;
+// The flow: what the math service and the gateway must answer. When an answer is wrong, the
+// detectors in ./diagnoses name the mistake if its own evidence is there; otherwise the failure says
+// what was expected, what came back, and what that can mean.
 
 const gateway = http('GATEWAY_PORT');
 
@@ -14,164 +12,97 @@ async function askMath(numbers: number[]): Promise<SendResult<number>> {
   return send<number>(await tcpClient('MATH_PORT'), { cmd: 'sum' }, numbers);
 }
 
-interface SourceFile {
-  path: string;
-  text: string;
-}
-
-/** math.module.ts, math.controller.ts and the local files they import, for diagnosis only. */
-function mathServiceSources(): SourceFile[] {
-  const seen = new Map<string, string>();
-  const queue = ['math-service/math.module.ts', 'math-service/math.controller.ts'];
-  while (queue.length > 0) {
-    const file = queue.shift() as string;
-    if (seen.has(file)) continue;
-    const text = source(file);
-    seen.set(file, text);
-    for (const m of text.matchAll(/from\s+['"]\.\/([\w.-]+?)(?:\.ts)?['"]/g)) queue.push(`math-service/${m[1]}.ts`);
-  }
-  return [...seen].map(([path, text]) => ({ path, text })).filter((f) => f.text !== '');
-}
-
-const HAS_MESSAGE_PATTERN = /@MessagePattern\s*\(/;
-const HAS_HTTP_ROUTE = /@(Get|Post|Put|Patch|Delete|All)\s*\(/;
-
-/** Names the mistake behind a "no matching message handler" reply of the math service. */
-function diagnoseNoHandler(r: SendResult): Error {
-  const files = mathServiceSources();
-  const withPattern = files.filter((f) => HAS_MESSAGE_PATTERN.test(f.text));
-  if (withPattern.length === 0) {
-    if (files.some((f) => HAS_HTTP_ROUTE.test(f.text))) return mistake('get-instead-of-message-pattern', r);
-    return fail(
-      say({
-        en: "The math service has no @MessagePattern handler yet, so it answers every message with \"no matching handler\". Decorate sum() in math-service/math.controller.ts with @MessagePattern(<pattern>) from @nestjs/microservices, <pattern> being the one sent (below).",
-        uk: 'У сервісі math ще немає обробника @MessagePattern, тож на кожне повідомлення він відповідає «no matching handler». Позначте sum() у math-service/math.controller.ts декоратором @MessagePattern(<шаблон>) з @nestjs/microservices, де <шаблон> — той, що надіслано (нижче).',
-      }),
-      r,
-    );
-  }
-  if (withPattern.every((f) => /@Injectable\s*\(/.test(f.text) && !/@Controller\s*\(/.test(f.text))) return mistake('handler-in-provider', r);
-  const moduleText = source('math-service/math.module.ts');
-  const listed = /controllers\s*:\s*\[([^\]]*)\]/.exec(moduleText)?.[1] ?? '';
-  const handlerClasses = withPattern.flatMap((f) => [...f.text.matchAll(/class\s+(\w+)/g)].map((m) => m[1]));
-  if (moduleText !== '' && handlerClasses.length > 0 && !handlerClasses.some((c) => new RegExp(`\\b${c}\\b`).test(listed))) {
-    return fail(
-      say({
-        en: `The class with the @MessagePattern handler (${handlerClasses.join(', ')}) is not in the controllers of MathModule, so Nest never looks at it. List it in @Module({ controllers: [...] }) in math-service/math.module.ts.`,
-        uk: `Класу з обробником @MessagePattern (${handlerClasses.join(', ')}) немає серед controllers модуля MathModule, тож Nest на нього навіть не дивиться. Додайте його до @Module({ controllers: [...] }) у math-service/math.module.ts.`,
-      }),
-      r,
-    );
-  }
-  return mistake('pattern-mismatch', r);
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function stripAnsi(text: string): string {
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
-}
+const sumOf = (r: HttpResult, sum: number): boolean => r.status === 200 && isRecord(r.body) && r.body.sum === sum;
 
-/** The gateway's log written since `offset`, once an error has been logged there (or '' after 3 s). */
-async function gatewayErrorSince(offset: number): Promise<string> {
-  const text = await eventually(
-    async () => {
-      const fresh = stripAnsi((await logs('gateway')).slice(offset));
-      return /ExceptionsHandler|ERROR/.test(fresh) ? fresh : undefined;
-    },
-    { timeoutMs: 3000 },
-  );
-  return text ?? '';
-}
-
-/** The first error line Nest logged, e.g. "ERROR [ExceptionsHandler] Error: connect ECONNREFUSED 127.0.0.1:41780". */
-function firstErrorLine(log: string): string | undefined {
-  const line = log.split('\n').find((l) => /ERROR/.test(l));
-  return line?.replace(/^.*?ERROR\s*/, 'ERROR ').trim();
-}
-
-/** Explains a wrong gateway answer; `logOffset` is the gateway's log length before the request. */
-async function diagnoseGateway(r: HttpResult, logOffset: number, expected: string): Promise<Error> {
-  if (r.status === 0) {
-    return fail(
-      say({
-        en: `The gateway did not answer on GATEWAY_PORT (${r.errorText ?? 'no answer'}).`,
-        uk: `Шлюз не відповів на GATEWAY_PORT (${r.errorText ?? 'немає відповіді'}).`,
-      }),
-      r,
-    );
-  }
-  if (r.status === 200) {
-    if (isRecord(r.body) && 'sum' in r.body && typeof r.body.sum === 'object') return mistake('observable-not-awaited', r);
-    if (typeof r.body === 'number') {
-      return fail(
-        say({
-          en: `The gateway answered a bare number. Answer the JSON object ${expected}: return an object from the handler, not the value alone.`,
-          uk: `Шлюз відповів голим числом. Відповідайте JSON-обʼєктом ${expected}: повертайте з обробника обʼєкт, а не саме значення.`,
-        }),
-        r,
-      );
-    }
-    return fail(say({ en: `The gateway should answer 200 with ${expected}.`, uk: `Шлюз має відповідати 200 з ${expected}.` }), r);
-  }
-  if (r.status === 501) {
-    return fail(
-      say({
-        en: "The gateway still throws the starter's NotImplementedException: call the math service from MathController.sum() in gateway/math.controller.ts.",
-        uk: 'Шлюз досі кидає NotImplementedException із заготовки: викличте сервіс math з MathController.sum() у gateway/math.controller.ts.',
-      }),
-      r,
-    );
-  }
-  if (r.status >= 500) {
-    const log = await gatewayErrorSince(logOffset);
-    const original = firstErrorLine(log);
-    const evidence = { sent: r.sent, received: r.received, original };
-    if (log.includes(NO_HANDLER)) {
-      const gatewaySource = source('gateway/math.controller.ts');
-      if (/\.send\s*(<[^>]*>)?\s*\(\s*['"`]/.test(gatewaySource)) return mistake('pattern-string-vs-object', evidence);
-      return mistake('pattern-mismatch', evidence);
-    }
-    if (EMPTY_REPLY.test(log)) return mistake('handler-returns-nothing', evidence);
-    if (UNREACHABLE.test(log)) return mistake('client-wrong-address', evidence);
-    return fail(
-      say({
-        en: `The gateway answered ${r.status} instead of 200 with ${expected}.${original ? '' : ' Its log shows no error; look at the gateway logs below.'}`,
-        uk: `Шлюз відповів ${r.status} замість 200 з ${expected}.${original ? '' : ' У його журналі немає помилки; подивіться журнал шлюзу нижче.'}`,
-      }),
-      evidence,
-    );
-  }
-  return fail(say({ en: `The gateway should answer 200 with ${expected}.`, uk: `Шлюз має відповідати 200 з ${expected}.` }), r);
+/** Explains an error reply of the math service to { cmd: 'sum' }. */
+async function mathFailed(r: SendResult, expected: string): Promise<Error> {
+  const said = r.errorText ?? '';
+  const meaning = said.includes(NO_HANDLER)
+    ? say({
+        en: "NestJS found no handler for this pattern: no method of a controller listed in the math service's module has @MessagePattern with exactly this pattern (the decorator is missing or is an HTTP one, its pattern differs, or its class is a provider, or a controller the module does not list)",
+        uk: 'NestJS не знайшов обробника для цього шаблону: жоден метод контролера, зазначеного в модулі сервісу math, не має @MessagePattern саме з цим шаблоном (декоратора немає або він HTTP-декоратор, шаблон інший, або його клас — провайдер чи контролер, якого модуль не зазначає)',
+      })
+    : EMPTY_REPLY.test(said)
+      ? say({
+          en: 'the reply completed without a value (RxJS EmptyError): the handler returned undefined, so there was nothing to send back',
+          uk: 'відповідь завершилася без значення (EmptyError з RxJS): обробник повернув undefined, тож надсилати назад не було чого',
+        })
+      : say({
+          en: "no usable Nest reply came back: the handler threw (NestJS answers \"Internal server error\"; the math service's log shows the error), or what listens on MATH_PORT is not a Nest TCP microservice (an HTTP app made with NestFactory.create() hangs up on a TCP message)",
+          uk: 'придатної відповіді Nest не надійшло: обробник кинув помилку (NestJS відповідає «Internal server error»; журнал сервісу math показує помилку) або на MATH_PORT слухає не TCP-мікросервіс Nest (HTTP-застосунок, створений через NestFactory.create(), розриває зʼєднання, отримавши TCP-повідомлення)',
+        });
+  return diagnose<Wire>(detectors, { kind: 'math-error', errorText: said }, { expected, meaning }, r);
 }
 
 async function gatewayLogLength(): Promise<number> {
   return (await logs('gateway')).length;
 }
 
-/** Explains an error reply of the math service to { cmd: 'sum' }; `context` says what else to tell. */
-function diagnoseMathError(r: SendResult, context = ''): Error {
-  if (r.errorText?.includes(NO_HANDLER)) return diagnoseNoHandler(r);
-  if (EMPTY_REPLY.test(r.errorText ?? '')) return mistake('handler-returns-nothing', r);
-  // An HTTP app on MATH_PORT (NestFactory.create) hangs up on a TCP frame: "Connection closed".
-  if (!/(^|\n)[^/\n]*createMicroservice/.test(source('math-service/main.ts'))) {
-    return fail(
-      say({
-        en: "Something listens on MATH_PORT, but not a Nest microservice: math-service/main.ts does not call NestFactory's method for microservices (NestFactory.create() builds an HTTP app, which hangs up on a TCP message). Create the app as a microservice with the TCP transport, as the lesson's rates/main.ts does.",
-        uk: 'На MATH_PORT щось слухає, але це не мікросервіс Nest: math-service/main.ts не викликає метод NestFactory для мікросервісів (NestFactory.create() будує HTTP-застосунок, який розриває зʼєднання, отримавши TCP-повідомлення). Створіть застосунок як мікросервіс із транспортом TCP, як це робить rates/main.ts з уроку.',
+/** The first error line the gateway logged since `offset`, once one is there (or '' after 3 s). */
+async function gatewayErrorSince(offset: number): Promise<string> {
+  const line = await eventually(
+    async () => {
+      const fresh = stripColours((await logs('gateway')).slice(offset));
+      if (!/ExceptionsHandler|ERROR/.test(fresh)) return undefined;
+      return (fresh.split('\n').find((l) => /ERROR/.test(l)) ?? fresh.split('\n').find((l) => /Error|Exception/.test(l)) ?? '').replace(/^.*?ERROR\s*/, 'ERROR ').trim();
+    },
+    { timeoutMs: 3000 },
+  );
+  return line ?? '';
+}
+
+/** Explains a wrong answer of GET /math/sum; `offset` is the gateway's log length before the request. */
+async function gatewayFailed(r: HttpResult, offset: number, sum: number): Promise<Error> {
+  const expected = say({ en: `${r.sent} should answer 200 with { "sum": ${sum} }`, uk: `${r.sent} має відповідати 200 з { "sum": ${sum} }` });
+  if (r.status === 200) {
+    return diagnose<Wire>(detectors, { kind: 'gateway-reply', body: r.body }, {
+      expected,
+      meaning: say({
+        en: 'a bare number means the handler returned the value instead of an object with `sum`; an object in `sum` means an Observable or a Promise went into the reply without waiting for its value; another number is a different sum',
+        uk: 'голе число означає, що обробник повернув значення замість обʼєкта з `sum`; обʼєкт у `sum` означає, що у відповідь потрапив Observable чи Promise, на значення якого ніхто не дочекався; інше число — це інша сума',
       }),
-      r,
-    );
+    }, r);
   }
-  return fail(say({ en: `The math service should answer { cmd: "sum" } with a number.${context}`, uk: `Сервіс math має відповідати на { cmd: "sum" } числом.${context}` }), r);
+  if (r.status === 501) {
+    return plainFailure({
+      expected,
+      meaning: say({
+        en: "501 Not Implemented is what the starter's MathController.sum() in gateway/math.controller.ts throws (NotImplementedException) until it calls the math service",
+        uk: '501 Not Implemented кидає MathController.sum() із заготовки в gateway/math.controller.ts (NotImplementedException), доки не звертається до сервісу math',
+      }),
+    }, r);
+  }
+  if (r.status >= 500) {
+    const logged = await gatewayErrorSince(offset);
+    const meaning = logged.includes(NO_HANDLER)
+      ? say({
+          en: "the math service found no handler for the pattern the gateway sent, though it answered the check's { cmd: 'sum' }: the gateway's client.send() passes another pattern",
+          uk: "сервіс math не знайшов обробника для шаблону, який надіслав шлюз, хоча на { cmd: 'sum' } від перевірки відповів: client.send() у шлюзі передає інший шаблон",
+        })
+      : EMPTY_REPLY.test(logged)
+        ? say({ en: "the gateway's call completed without a value (RxJS EmptyError): the handler it reached returned nothing", uk: 'виклик зі шлюзу завершився без значення (EmptyError з RxJS): обробник, до якого він дійшов, нічого не повернув' })
+        : UNREACHABLE.test(logged)
+          ? say({ en: "the gateway's client could not talk to the math service, which answers the check on MATH_PORT: the client is aimed at another host or port", uk: 'клієнт шлюзу не зміг поговорити із сервісом math, який на MATH_PORT відповідає перевірці: клієнт спрямований на інший хост чи порт' })
+          : logged
+            ? say({ en: "the gateway's handler failed: its error is below", uk: 'обробник шлюзу завершився помилкою: її наведено нижче' })
+            : say({ en: 'the gateway failed without logging an error: look at its logs below', uk: 'шлюз завершився помилкою, нічого не записавши в журнал: подивіться його журнал нижче' });
+    return diagnose<Wire>(detectors, { kind: 'gateway-error', status: r.status, logged }, { expected, meaning }, { sent: r.sent, received: r.received, original: logged || undefined });
+  }
+  return plainFailure({
+    expected,
+    meaning: r.status === 0 ? say({ en: 'nothing answered on GATEWAY_PORT: the gateway is not running, or its handler never answers', uk: 'на GATEWAY_PORT ніхто не відповів: шлюз не запущено або його обробник так і не відповідає' }) : undefined,
+  }, r);
 }
 
 test(say({ en: 'the math service answers { cmd: "sum" } over TCP with the sum of [1, 2, 3]', uk: 'сервіс math відповідає на { cmd: "sum" } через TCP сумою [1, 2, 3]' }), async () => {
   const r = await askMath([1, 2, 3]);
-  if (!r.ok) throw diagnoseMathError(r);
-  if (r.value !== 6) throw fail(say({ en: 'The sum of [1, 2, 3] is 6: the reply must be that number.', uk: 'Сума [1, 2, 3] — це 6: відповіддю має бути саме це число.' }), r);
+  const expected = say({ en: 'The math service should answer { cmd: "sum" } with [1, 2, 3] with the number 6', uk: 'Сервіс math має відповісти на { cmd: "sum" } з [1, 2, 3] числом 6' });
+  if (!r.ok) throw await mathFailed(r, expected);
+  if (r.value !== 6) throw plainFailure({ expected }, r);
 });
 
 test(say({ en: 'the math service sums other lists, the empty one included', uk: 'сервіс math додає й інші списки, зокрема порожній' }), async () => {
@@ -182,71 +113,48 @@ test(say({ en: 'the math service sums other lists, the empty one included', uk: 
     [[-1.5, 2.5, 10], 11],
     [twenty, 210],
   ];
-  for (const [numbers, expected] of cases) {
+  for (const [numbers, sum] of cases) {
+    const list = numbers.length > 10 ? say({ en: 'the numbers 1 to 20', uk: 'чисел від 1 до 20' }) : JSON.stringify(numbers);
+    const expected = say({ en: `The sum of ${list} is ${sum}: the math service should answer that number`, uk: `Сума ${list} — це ${sum}: сервіс math має відповісти цим числом` });
     const r = await askMath(numbers);
     if (!r.ok) {
-      const hint =
-        numbers.length === 0
-          ? say({
-              en: ' For an empty array, reduce() without an initial value throws: give it one.',
-              uk: ' На порожньому масиві reduce() без початкового значення кидає помилку: задайте його.',
-            })
-          : '';
-      throw diagnoseMathError(
-        r,
-        say({
-          en: ` It failed on ${numbers.length > 10 ? 'the numbers 1 to 20' : JSON.stringify(numbers)}.${hint}`,
-          uk: ` Збій на ${numbers.length > 10 ? 'числах від 1 до 20' : JSON.stringify(numbers)}.${hint}`,
-        }),
-      );
+      const hint = numbers.length === 0 ? say({ en: ' (for an empty array, reduce() without an initial value throws)', uk: ' (на порожньому масиві reduce() без початкового значення кидає помилку)' }) : '';
+      throw await mathFailed(r, `${expected}${hint}`);
     }
-    if (typeof r.value !== 'number' || Math.abs(r.value - expected) > 1e-9) {
-      throw fail(
-        say({
-          en: `The sum of ${numbers.length > 10 ? 'the numbers 1 to 20' : JSON.stringify(numbers)} is ${expected}.`,
-          uk: `Сума ${numbers.length > 10 ? 'чисел від 1 до 20' : JSON.stringify(numbers)} — це ${expected}.`,
-        }),
-        r,
-      );
-    }
+    if (typeof r.value !== 'number' || Math.abs(r.value - sum) > 1e-9) throw plainFailure({ expected }, r);
   }
 });
 
 test(say({ en: 'the gateway answers GET /math/sum?numbers=1,2,3 with { "sum": 6 }', uk: 'шлюз відповідає на GET /math/sum?numbers=1,2,3 обʼєктом { "sum": 6 }' }), async () => {
   const offset = await gatewayLogLength();
   const r = await gateway.get('/math/sum?numbers=1,2,3');
-  if (r.status === 200 && isRecord(r.body) && r.body.sum === 6) return;
-  throw await diagnoseGateway(r, offset, '{ "sum": 6 }');
+  if (!sumOf(r, 6)) throw await gatewayFailed(r, offset, 6);
 });
 
 test(say({ en: 'the gateway passes negative and decimal numbers on: numbers=-1.5,2.5,10 gives { "sum": 11 }', uk: 'шлюз передає далі відʼємні й дробові числа: numbers=-1.5,2.5,10 дає { "sum": 11 }' }), async () => {
   const offset = await gatewayLogLength();
   const r = await gateway.get('/math/sum?numbers=-1.5,2.5,10');
-  if (r.status === 200 && isRecord(r.body) && r.body.sum === 11) return;
-  throw await diagnoseGateway(r, offset, '{ "sum": 11 }');
+  if (!sumOf(r, 11)) throw await gatewayFailed(r, offset, 11);
 });
+
+/** A malformed `numbers` that was not refused with 400. */
+async function notRefused(r: HttpResult, query: string, meaning: string): Promise<Error> {
+  const expected = say({
+    en: `numbers=${query} should be refused with 400 Bad Request, before the math service is asked (BadRequestException when an item is not a finite number)`,
+    uk: `numbers=${query} треба відхилити з 400 Bad Request ще до звернення до сервісу math (BadRequestException, коли елемент не є скінченним числом)`,
+  });
+  if (r.status === 501) return plainFailure({ expected, meaning: say({ en: "501 is the starter's NotImplementedException: MathController.sum() does not parse `numbers` yet", uk: '501 — це NotImplementedException із заготовки: MathController.sum() ще не розбирає `numbers`' }) }, r);
+  return diagnose<Wire>(detectors, { kind: 'bad-input-accepted', query, status: r.status, body: r.body }, { expected, meaning }, r);
+}
 
 test(say({ en: 'the gateway answers 400 Bad Request when an item is not a number', uk: 'шлюз відповідає 400 Bad Request, коли елемент — не число' }), async () => {
   for (const query of ['a,b', '1,x,3']) {
     const r = await gateway.get(`/math/sum?numbers=${query}`);
     if (r.status === 400) continue;
-    if (r.status === 200) throw mistake('bad-input-not-rejected', r);
-    if (r.status === 501) {
-      throw fail(
-        say({
-          en: "The gateway still throws the starter's NotImplementedException: parse and check `numbers` in MathController.sum() of gateway/math.controller.ts.",
-          uk: 'Шлюз досі кидає NotImplementedException із заготовки: розберіть і перевірте `numbers` у MathController.sum() з gateway/math.controller.ts.',
-        }),
-        r,
-      );
-    }
-    throw fail(
-      say({
-        en: `numbers=${query} should be refused with 400 Bad Request, before the math service is asked: throw new BadRequestException(...) when an item is not a finite number.`,
-        uk: `numbers=${query} треба відхилити з 400 Bad Request ще до звернення до сервісу math: киньте new BadRequestException(...), коли елемент не є скінченним числом.`,
-      }),
-      r,
-    );
+    throw await notRefused(r, query, say({
+      en: 'a 200 means the items went on as numbers: Number() makes NaN of them, which crosses the wire as null; a 5xx means the gateway failed on them instead of refusing them',
+      uk: '200 означає, що елементи пішли далі як числа: Number() робить із них NaN, який на дроті стає null; 5xx означає, що шлюз на них зламався, замість того щоб їх відхилити',
+    }));
   }
 });
 
@@ -254,35 +162,51 @@ test(say({ en: 'a missing or empty numbers parameter is the empty list: { "sum":
   for (const path of ['/math/sum', '/math/sum?numbers=']) {
     const offset = await gatewayLogLength();
     const r = await gateway.get(path);
-    if (r.status === 200 && isRecord(r.body) && r.body.sum === 0) continue;
+    if (sumOf(r, 0)) continue;
     if (r.status === 400) {
-      throw fail(
-        say({
-          en: `GET ${path} means "the sum of no numbers", which is 0: answer { "sum": 0 } rather than 400.`,
-          uk: `GET ${path} означає «сума жодного числа», а вона дорівнює 0: відповідайте { "sum": 0 }, а не 400.`,
-        }),
-        r,
-      );
+      throw plainFailure({
+        expected: say({ en: `GET ${path} means "the sum of no numbers", which is 0: it should answer { "sum": 0 }`, uk: `GET ${path} означає «сума жодного числа», а вона дорівнює 0: відповідь має бути { "sum": 0 }` }),
+        meaning: say({ en: 'a 400 here means the gateway treats a missing or empty list as malformed', uk: '400 тут означає, що шлюз вважає відсутній чи порожній список некоректним' }),
+      }, r);
     }
-    throw await diagnoseGateway(r, offset, '{ "sum": 0 }');
+    throw await gatewayFailed(r, offset, 0);
   }
 });
 
-// Last: it stops the math service for good.
+// It stops the math service for good: only the test after it, which must not reach the math service, follows.
 test(say({ en: 'the gateway gets its answers from the math service (stopped for this test)', uk: 'шлюз отримує відповіді від сервісу math (для цього тесту його зупинено)' }), async () => {
   const offset = await gatewayLogLength();
   const working = await gateway.get('/math/sum?numbers=4,5');
-  if (!(working.status === 200 && isRecord(working.body) && working.body.sum === 9)) throw await diagnoseGateway(working, offset, '{ "sum": 9 }');
+  if (!sumOf(working, 9)) throw await gatewayFailed(working, offset, 9);
   await kill('math');
-  const r = await gateway.get('/math/sum?numbers=4,5');
-  if (r.status === 200) throw mistake('gateway-bypasses-math', r);
-  if (r.status === 0) {
-    throw fail(
-      say({
-        en: 'With the math service stopped, the gateway should still answer (with an error status), not crash or hang.',
-        uk: 'Коли сервіс math зупинено, шлюз однаково має відповідати (статусом помилки), а не падати чи зависати.',
-      }),
-      r,
-    );
+  const expected = say({ en: 'With the math service stopped, the gateway should fail (an error status): it has nobody to ask for the sum', uk: 'Коли сервіс math зупинено, шлюз має завершитися помилкою (статусом помилки): йому нема кого спитати про суму' });
+  // A list never asked before, then the one asked a moment ago (which a cache could still answer).
+  for (const [query, sum, asked] of [['7,8', 15, 'new'], ['4,5', 9, 'again']] as const) {
+    const r = await gateway.get(`/math/sum?numbers=${query}`);
+    if (r.status === 0) {
+      throw plainFailure({ expected, meaning: say({ en: 'the gateway did not answer at all: it crashed or hangs when the math service is down', uk: 'шлюз не відповів зовсім: він падає або зависає, коли сервіс math недоступний' }) }, r);
+    }
+    if (r.status !== 200) continue;
+    throw await diagnose<Wire>(detectors, { kind: 'math-stopped', asked, body: r.body, expected: sum }, {
+      expected,
+      meaning: asked === 'new'
+        ? say({ en: 'a 200 for a list never asked before, with nobody to ask: the gateway computed an answer itself, or turned the failed call into a reply', uk: '200 для списку, про який ще не питали, коли питати нема кого: шлюз обчислив відповідь сам або перетворив невдалий виклик на відповідь' })
+        : say({ en: 'a 200 for a list asked a moment ago, with nobody to ask: the gateway kept the earlier answer (a cache) instead of asking the math service each time', uk: '200 для списку, про який питали щойно, коли питати нема кого: шлюз зберіг попередню відповідь (кеш) замість того, щоб щоразу питати сервіс math' }),
+    }, r);
+  }
+});
+
+// The math service is still stopped: a malformed list must be refused before anyone is asked.
+test(say({ en: 'the gateway refuses an empty item, a repeated numbers and Infinity with 400, without asking the math service', uk: 'шлюз відхиляє порожній елемент, повторений numbers і Infinity з 400, не питаючи сервіс math' }), async () => {
+  const cases: Array<[string, string, { en: string; uk: string }]> = [
+    ['a,b', 'numbers=a,b', { en: 'numbers=a,b was refused while the math service ran: a status other than 400 now means the gateway asks the math service before it checks the input', uk: 'numbers=a,b відхилялося, поки сервіс math працював: інший статус, ніж 400, тепер означає, що шлюз питає сервіс math ще до перевірки вхідних даних' }],
+    ['1,,2', 'numbers=1,,2', { en: 'an empty item reads as 0 with Number(""): it must be refused, not counted', uk: 'порожній елемент Number("") читає як 0: його треба відхилити, а не рахувати' }],
+    ['1&numbers=2', 'numbers=1&numbers=2', { en: '`numbers` given twice reaches the handler as an array, not a string: it must be refused', uk: '`numbers`, переданий двічі, надходить в обробник як масив, а не рядок: його треба відхилити' }],
+    ['1,Infinity', 'numbers=1,Infinity', { en: 'Number("Infinity") is a number but not a finite one: it must be refused', uk: 'Number("Infinity") — число, але не скінченне: його треба відхилити' }],
+  ];
+  for (const [query, shown, meaning] of cases) {
+    const r = await gateway.get(`/math/sum?numbers=${query}`);
+    if (r.status === 400) continue;
+    throw await notRefused(r, shown.replace(/^numbers=/, ''), say(meaning));
   }
 });
