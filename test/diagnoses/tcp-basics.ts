@@ -29,6 +29,7 @@ export const observations: Observations<Wire> = {
     { kind: 'math-stopped', asked: 'new', body: { sum: 15 }, expected: 15 },
     { kind: 'math-stopped', asked: 'new', body: { sum: 0 }, expected: 15 },
     { kind: 'math-stopped', asked: 'again', body: { sum: 9 }, expected: 9 },
+    { kind: 'source-audit' },
   ],
   sharedLogs: {},
 };

@@ -30,7 +30,9 @@ export type Wire =
   /** The gateway did not refuse a malformed `numbers` with 400. */
   | { kind: 'bad-input-accepted'; query: string; status: number; body: unknown }
   /** With the math service stopped, the gateway answered 200 to a list it had (`again`) or had not (`new`) asked before. */
-  | { kind: 'math-stopped'; asked: 'new' | 'again'; body: unknown; expected: number };
+  | { kind: 'math-stopped'; asked: 'new' | 'again'; body: unknown; expected: number }
+  /** Everything behaved; the source is read for what works on TCP by accident (the handler's decorator). */
+  | { kind: 'source-audit' };
 
 const MATH = 'math-service';
 const GATEWAY = 'gateway';
@@ -168,6 +170,14 @@ export const detectors: Detector<Wire>[] = [
       isRecord(scene.wire.body) &&
       scene.wire.body.sum === scene.wire.expected &&
       /\.reduce\s*\(|\+=/.test(scene.code(GATEWAY)),
+  }),
+  detector({
+    mistake: 'event-pattern-for-request',
+    // Over TCP Nest answers a request with whatever handler holds its pattern, so an event handler
+    // that returns the sum passes every behaviour of this check: only the decorator shows it.
+    requires: "the math service's handler for { cmd: 'sum' } is declared with @EventPattern",
+    symptom: (wire) => wire.kind === 'source-audit',
+    evidence: (scene) => decoratedMethods(scene.code(MATH)).some((m) => m.decorator === 'EventPattern' && m.pattern === SUM_KEY),
   }),
 ];
 

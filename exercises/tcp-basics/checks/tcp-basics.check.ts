@@ -1,5 +1,5 @@
 import { test } from 'vitest';
-import { diagnose, eventually, http, kill, logs, plainFailure, say, send, stripColours, tcpClient, type HttpResult, type SendResult } from 'learn-nest-micro/harness';
+import { detect, diagnose, eventually, exerciseDir, handlersIn, http, kill, logs, plainFailure, say, sceneOf, send, stripColours, tcpClient, type HttpResult, type SendResult } from 'learn-nest-micro/harness';
 import { detectors, EMPTY_REPLY, NO_HANDLER, UNREACHABLE, type Wire } from './diagnoses';
 
 // The flow: what the math service and the gateway must answer. When an answer is wrong, the
@@ -209,4 +209,15 @@ test(say({ en: 'the gateway refuses an empty item, a repeated numbers and Infini
     if (r.status === 400) continue;
     throw await notRefused(r, shown.replace(/^numbers=/, ''), say(meaning));
   }
+});
+
+// Nest's TCP server answers a request with the handler of its pattern whatever its decorator
+// (server-tcp.js handleMessage), so an @EventPattern handler that returns the sum passes every test
+// above. It contradicts the lesson and breaks elsewhere (over Kafka an event handler never answers,
+// server-kafka.js): behaviour cannot show it, the source can.
+test(say({ en: 'the math service answers { cmd: "sum" } with a request handler (@MessagePattern)', uk: 'сервіс math відповідає на { cmd: "sum" } обробником запитів (@MessagePattern)' }), async () => {
+  const wire: Wire = { kind: 'source-audit' };
+  if (detect(detectors, sceneOf(exerciseDir(), wire)).length === 0) return;
+  const declared = handlersIn('math-service/math.controller.ts').map((h) => `math-service/math.controller.ts:${h.line} @${h.decorator}(${h.pattern}) ${h.method}()`);
+  throw await diagnose<Wire>(detectors, wire, { expected: say({ en: 'A question that waits for its answer should be handled with @MessagePattern', uk: 'Запитання, що чекає на відповідь, має оброблятися через @MessagePattern' }) }, { received: declared.join('\n') });
 });
