@@ -20,7 +20,8 @@ export class Ledger {
     // TODO: the same payment may arrive more than once: a retry after a lost reply, a redelivery,
     //       two copies at the same moment, a copy after this service restarted. Charge it once:
     //       a repeat changes nothing and is answered with the charge made the first time. Keep what
-    //       you need for that in Redis, under keys that start with this.prefix.
+    //       you need for that in Redis, under keys that start with this.prefix, and remember a
+    //       payment id for at least 24 hours (or for good): longer than any retry or redelivery.
     await this.redis
       .multi()
       .incrby(`${this.prefix}:balance`, amount)
