@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { ClientRMQ, type ClientProxy } from '@nestjs/microservices';
+import { ClientRMQ, RmqRecordBuilder, type ClientProxy } from '@nestjs/microservices';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, test } from 'vitest';
-import { env, eventually, fail, kill, logs, mistake, say, send, source, type SendResult, describeSpot, unawaitedEmits } from 'learn-nest-micro/harness';
+import { detect, diagnose, env, eventually, exerciseDir, fail, kill, logs, say, sceneOf, send, type Detector, type Evidence, type Plainly, type SendResult } from 'learn-nest-micro/harness';
+import { detectors, type Wire } from './diagnoses';
 
 interface User {
   id: number;
@@ -28,7 +29,14 @@ const QUEUE_CONTRACT = { durable: true, arguments: { 'x-dead-letter-exchange': '
 
 let amqp: ChannelModel | undefined;
 let client: ClientProxy | undefined;
-const deadLetters: string[] = [];
+interface DeadLetter {
+  content: string;
+  /** 2 is persistent. */
+  deliveryMode: unknown;
+  headers: Record<string, unknown>;
+}
+/** Every message taken from USER_DLQ so far. */
+const deadLetters: DeadLetter[] = [];
 
 beforeAll(async () => {
   // The client's own 'connected' log lines would land in the checker's output.
@@ -80,17 +88,34 @@ async function users(): Promise<ClientProxy> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The service's crash signatures, checked whenever an answer does not come. */
+// A failure asks ./diagnoses whether a named mistake explains it: each detector needs evidence only
+// its mistake leaves (the code's shape), never the symptom alone. Otherwise the learner reads plainly
+// what was expected, what came back, and what that can mean.
+/** diagnose(), with a place in the learner's code that a detector found shown as part of what came back (it is not NestJS's words). */
+/** After a test's behaviour was right: a mistake that works only on RabbitMQ is named on its source shape. */
+async function worksOnRabbitmq(test: 'user_create' | 'user_deleted', sent: unknown): Promise<void> {
+  const wire: Wire = { kind: 'works-on-rabbitmq', test };
+  if (detect(detectors, sceneOf(exerciseDir(), wire)).length > 0) throw await explain(wire, { expected: '' }, { sent });
+}
+
+async function explain(wire: Wire, plainly: Plainly, evidence: Evidence = {}): Promise<Error> {
+  const [finding] = detect(detectors, sceneOf(exerciseDir(), wire));
+  if (!finding?.line) return diagnose(detectors, wire, plainly, evidence);
+  const quiet = detectors.map((d): Detector<Wire> => ({ ...d, evidence: (scene) => { const e = d.evidence(scene); return e !== false && e !== ''; } }));
+  return diagnose(quiet, wire, plainly, { ...evidence, received: [evidence.received, finding.line].filter((x) => x !== undefined).join('\n') });
+}
+
+/** RabbitMQ closed the service's channel (its log says why): checked whenever an answer does not come. */
 async function diagnoseCrash(evidence: { sent?: unknown; received?: unknown }): Promise<void> {
-  const log = await logs(SERVICE);
-  const said = (re: RegExp) => log.split('\n').find((line) => re.test(line))?.trim();
-  const unknownTag = said(/unknown delivery tag/);
-  if (unknownTag) {
-    const options = source('users-service/rmq-config.ts') + source('users-service/main.ts');
-    throw mistake(/noAck\s*:\s*false/.test(options) ? 'double-ack' : 'ack-with-auto-ack', { ...evidence, original: unknownTag });
-  }
-  const replyConsumer = said(/reply consumer cannot acknowledge/);
-  if (replyConsumer) throw mistake('client-no-ack', { ...evidence, original: replyConsumer });
+  const line = (await logs(SERVICE)).split('\n').find((l) => /unknown delivery tag|reply consumer cannot acknowledge/.test(l))?.trim();
+  if (!line) return;
+  throw await explain({ kind: 'crashed', line }, {
+    expected: say({ en: 'RabbitMQ closed the service\'s channel: the service should settle each delivery exactly once, on the channel it came from.', uk: 'RabbitMQ закрив канал сервісу: сервіс має завершувати кожну доставку рівно один раз і на тому каналі, яким вона прийшла.' }),
+    meaning: say({
+      en: "'unknown delivery tag' means an ack or nack named a delivery the broker no longer holds as unacked: settled a second time (retryOrDeadLetter settles the original itself), or settled under automatic acknowledgement. 'reply consumer cannot acknowledge' means a client acked a reply it receives through direct reply-to.",
+      uk: "'unknown delivery tag' означає, що ack чи nack назвав доставку, яку брокер уже не вважає непідтвердженою: її завершено вдруге (retryOrDeadLetter сам завершує оригінал) або завершено за автоматичного підтвердження. 'reply consumer cannot acknowledge' означає, що клієнт підтвердив відповідь, яку отримує через direct reply-to.",
+    }),
+  }, { ...evidence, original: line });
 }
 
 /** A request that gives up early when the service has crashed with a known signature. */
@@ -121,13 +146,13 @@ async function emit(pattern: string, data: unknown): Promise<void> {
   await lastValueFrom((await users()).emit(pattern, data), { defaultValue: undefined });
 }
 
-/** Moves whatever is in USER_DLQ into `deadLetters` (as text). */
-async function drainDeadLetters(): Promise<string[]> {
+/** Moves whatever is in USER_DLQ into `deadLetters`. */
+async function drainDeadLetters(): Promise<DeadLetter[]> {
   await onChannel(async (ch) => {
     for (;;) {
       const m = await ch.get(DLQ, { noAck: true });
       if (!m) break;
-      deadLetters.push(m.content.toString());
+      deadLetters.push({ content: m.content.toString(), deliveryMode: m.properties.deliveryMode, headers: (m.properties.headers ?? {}) as Record<string, unknown> });
     }
   });
   return deadLetters;
@@ -141,11 +166,20 @@ test(say({ en: 'the service declares USER_QUEUE (durable, dead-lettering to USER
   const declared = await onChannel((ch) => ch.assertQueue(QUEUE, QUEUE_CONTRACT));
   if (!declared.ok) {
     const evidence = { sent, received: declared.errorText };
-    if (/inequivalent arg 'durable'/.test(declared.errorText)) throw mistake('durable-mismatch', evidence);
-    if (/inequivalent arg 'x-dead-letter/.test(declared.errorText)) throw mistake('dead-letter-arguments-missing', evidence);
-    throw fail(say({ en: `A producer could not declare ${QUEUE} the agreed way.`, uk: `Продюсер не зміг оголосити ${QUEUE} так, як домовлено.` }), evidence);
+    throw await explain({ kind: 'declare-refused', errorText: declared.errorText }, {
+      expected: say({ en: `A producer could not declare ${QUEUE} the agreed way (${JSON.stringify(QUEUE_CONTRACT)}).`, uk: `Продюсер не зміг оголосити ${QUEUE} так, як домовлено (${JSON.stringify(QUEUE_CONTRACT)}).` }),
+      meaning: say({ en: 'RabbitMQ refuses a declaration whose options differ from those of the queue as it exists: the broker\'s words name the option or argument that differs.', uk: 'RabbitMQ відмовляє в оголошенні, чиї параметри відрізняються від параметрів наявної черги: слова брокера називають параметр чи аргумент, що відрізняється.' }),
+    }, evidence);
   }
-  if (!(await queueState(DLQ))) throw mistake('dead-letter-queue-missing', { sent: `checkQueue('${DLQ}')`, received: say({ en: `queue '${DLQ}' does not exist`, uk: `черги '${DLQ}' не існує` }) });
+  if (!(await queueState(DLQ))) {
+    throw await explain({ kind: 'dead-letter-queue-absent' }, {
+      expected: say({ en: `Queue ${DLQ} (process.env.USER_DLQ) should exist once the service has started.`, uk: `Черга ${DLQ} (process.env.USER_DLQ) має існувати, щойно сервіс запустився.` }),
+      meaning: say({ en: 'nothing declared it under that name before the service began consuming: RabbitMQ does not create the queue a dead-letter routing key names, it drops what it cannot route.', uk: 'ніхто не оголосив її під цією назвою до того, як сервіс почав споживати: RabbitMQ не створює чергу, яку називає ключ маршрутизації «мертвих» листів, а відкидає те, що не може доставити.' }),
+    }, { sent: `checkQueue('${DLQ}')`, received: say({ en: `queue '${DLQ}' does not exist`, uk: `черги '${DLQ}' не існує` }) });
+  }
+  // The parked messages must survive a broker restart: whoever reads USER_DLQ later declares it durable.
+  const dlqDeclared = await onChannel((ch) => ch.assertQueue(DLQ, { durable: true }));
+  if (!dlqDeclared.ok) throw fail(say({ en: `A consumer of the dead letters could not declare ${DLQ} durable: the service declares it otherwise.`, uk: `Споживач «мертвих» листів не зміг оголосити ${DLQ} стійкою (durable): сервіс оголошує її інакше.` }), { sent: `assertQueue('${DLQ}', { durable: true })`, received: dlqDeclared.errorText });
 });
 
 test(say({ en: 'user_create is answered with the new user', uk: 'на user_create приходить відповідь із новим користувачем' }), async () => {
@@ -162,10 +196,12 @@ test(say({ en: 'user_create is answered with the new user', uk: 'на user_creat
   }
   const auditDeclared = await onChannel((ch) => ch.assertQueue(AUDIT, { durable: true }));
   if (!auditDeclared.ok) throw fail(say({ en: `The audit consumer could not declare ${AUDIT} durable: the audit client declares it otherwise (queueOptions in users.module.ts).`, uk: `Споживач аудиту не зміг оголосити ${AUDIT} стійкою (durable): клієнт аудиту оголошує її інакше (queueOptions у users.module.ts).` }), { sent: `assertQueue('${AUDIT}', { durable: true })`, received: auditDeclared.errorText });
-  const unawaited = unawaitedEmits('users-service');
-  if (unawaited.length > 0) {
-    throw fail(say({ en: 'The user_created event is emitted without waiting for it (part 1): wrap the emit in firstValueFrom(…) and await it before the ack, or a failed publish is lost after the message was acked.', uk: 'Подію user_created надіслано без очікування (частина 1): обгорніть emit у firstValueFrom(…) і дочекайтеся його до ack, інакше невдала публікація губиться вже після підтвердження повідомлення.' }), { sent: data, received: unawaited.map(describeSpot).join('\n') });
-  }
+  // An emit() nobody awaits works here because Nest's emit() publishes at once; but the ack then goes out before RabbitMQ has confirmed the event.
+  await worksOnRabbitmq('user_create', data);
+
+  // A retried copy may run the work again (publish, then ack: a crash in between duplicates): the same e-mail gives the same user.
+  const again = await request<User>('user_create', data, 10_000);
+  if (!again.ok || again.value?.id !== r.value.id) throw fail(say({ en: `user_create sent again for ${data.email} should answer with the same user (id ${r.value.id}): the service is idempotent.`, uk: `Повторний user_create для ${data.email} має повернути того самого користувача (id ${r.value.id}): сервіс ідемпотентний.` }), { sent: data, received: again.ok ? again.value : again.errorText });
 }, 30_000);
 
 /** Takes every message waiting in AUDIT_QUEUE (the check is its only consumer). */
@@ -190,11 +226,24 @@ test(say({ en: 'a message whose first attempt fails is retried, and the caller g
       const s = await snapshot();
       return s?.users.some((u) => u.email === email) ? s : undefined;
     }, { timeoutMs: 3000, intervalMs: 250 });
-    if (snap) throw mistake(/^no reply within/.test(r.errorText) ? 'copy-without-reply-to' : 'error-reply-on-retry', r);
+    if (snap) {
+      const none = /^no reply within/.test(r.errorText);
+      throw await explain({ kind: 'retried-answer', reply: none ? 'none' : 'error' }, {
+        expected: say({ en: 'The retry created the user, so the caller should get the user back.', uk: 'Повторна спроба створила користувача, тож клієнт має отримати користувача у відповідь.' }),
+        meaning: none
+          ? say({ en: 'the successful attempt answered nobody: a reply goes to the replyTo and correlationId of the message being handled, so the copy must carry them, and the handler must return.', uk: 'успішна спроба нікому не відповіла: відповідь іде на replyTo і correlationId повідомлення, що обробляється, тож копія має їх нести, а обробник має повернути результат.' })
+          : say({ en: 'the caller heard from a failed attempt first: a reply sent when an attempt fails ends the call, whatever a later attempt does.', uk: 'клієнт спершу почув невдалу спробу: відповідь, надіслана після невдалої спроби, завершує виклик, хоч би що зробила пізніша спроба.' }),
+      }, r);
+    }
     const attempts = (await snapshot())?.attempts[`user_create:${email}`] ?? 0;
     throw fail(say({ en: `The first attempt failed and the message was ${attempts <= 1 ? 'never tried again' : `tried ${attempts} times without success`}.`, uk: `Перша спроба не вдалася, і повідомлення ${attempts <= 1 ? 'більше ніхто не пробував обробити' : `так і не вдалося обробити (спроб: ${attempts})`}.` }), r);
   }
-  if (r.value?.email !== email) throw fail(say({ en: 'user_create should answer with the created user.', uk: 'user_create має відповідати створеним користувачем.' }), r);
+  if (r.value?.email !== email || r.value.name !== data.name || typeof r.value.id !== 'number') throw fail(say({ en: 'user_create should answer with the created user ({ id, email, name }).', uk: 'user_create має відповідати створеним користувачем ({ id, email, name }).' }), r);
+  // One failure, one retry: a second copy of the same attempt would run the work again.
+  const afterRetry = await snapshot();
+  const tried = afterRetry?.attempts[`user_create:${email}`];
+  if (!afterRetry?.users.some((u) => u.email === email)) throw fail(say({ en: `{ cmd: 'users' } should list ${email} once its retry created it.`, uk: `{ cmd: 'users' } має показувати ${email}, щойно повторна спроба його створила.` }), { sent: { cmd: 'users' }, received: afterRetry });
+  if (tried !== 2) throw fail(say({ en: `A message whose first attempt fails should be tried exactly twice; it was tried ${String(tried)} times.`, uk: `Повідомлення, чия перша спроба не вдалася, має бути оброблене рівно двічі; спроб: ${String(tried)}.` }), { sent: data, received: r.value });
 
   const gone = { email, failTimes: 1 };
   await emit('user_deleted', gone);
@@ -206,13 +255,66 @@ test(say({ en: 'a message whose first attempt fails is retried, and the caller g
   }
   // A channel the broker closed (a second ack for one delivery) can recover and hide the error.
   await diagnoseCrash({ sent: { event: 'user_deleted', data: gone } });
+
+  // As in part 1, a second user_deleted changes nothing.
+  await emit('user_deleted', { email });
+  const twice = await eventually(async () => {
+    const snap = await snapshot(1500);
+    return snap && (snap.attempts[`user_deleted:${email}`] ?? 0) >= 3 ? snap : undefined;
+  }, { timeoutMs: 8000, intervalMs: 200 });
+  const sentTwice = { event: 'user_deleted', data: { email }, after: gone };
+  if (!twice || twice.users.some((u) => u.email === email) || twice.deleted.filter((e) => e === email).length !== 1) {
+    throw fail(say({ en: `After a second user_deleted, ${email} should still be gone from users and listed once in deleted.`, uk: `Після другої user_deleted ${email} має й далі бути відсутнім у users і бути один раз у deleted.` }), { sent: sentTwice, received: twice ?? say({ en: 'the second event was not handled', uk: 'другу подію не оброблено' }) });
+  }
+  // An event bound with @MessagePattern, or the query with @EventPattern, works here because Nest finds
+  // handlers by pattern alone and over RabbitMQ answers a send() with whatever the handler returns.
+  await worksOnRabbitmq('user_deleted', sentTwice);
 }, 30_000);
+
+/** How many messages the service may have unacknowledged at once: part 1's prefetchCount. */
+const IN_FLIGHT = 10;
+
+test(say({ en: `as in part 1, at most ${IN_FLIGHT} messages are in flight at once`, uk: `як і в частині 1, одночасно в обробці щонайбільше ${IN_FLIGHT} повідомлень` }), async () => {
+  const count = IN_FLIGHT + 2;
+  const emails = Array.from({ length: count }, (_, i) => `inflight-${i}@example.com`);
+  const c = await users();
+  const replies = await Promise.all(emails.map((email) => send<User>(c, 'user_create', { email, slowMs: 600 }, { timeoutMs: 15_000 })));
+  const sent = say({ en: `${count} × user_create { email: 'inflight-<n>@example.com', slowMs: 600 } at once`, uk: `${count} × user_create { email: 'inflight-<n>@example.com', slowMs: 600 } одночасно` });
+  const answered = replies.filter((r) => r.ok).length;
+  if (answered < count) {
+    await diagnoseCrash({ sent });
+    throw fail(say({ en: `Only ${answered} of ${count} slow requests were answered.`, uk: `Відповідь отримали лише ${answered} із ${count} повільних запитів.` }), { sent, received: replies.find((r) => !r.ok)?.errorText });
+  }
+  // A message beyond the prefetch limit is delivered only after an ack, so after some message's "done".
+  const lines = (await logs(SERVICE)).split('\n').filter((line) => /user_create inflight-\d+@example\.com: (attempt 1 started|done)/.test(line));
+  const firstDone = lines.findIndex((line) => line.includes(': done'));
+  const together = firstDone < 0 ? lines.length : firstDone;
+  if (together > IN_FLIGHT) {
+    throw fail(say({ en: `As in part 1, at most ${IN_FLIGHT} messages should be in flight at once (prefetchCount in the consumer's options).`, uk: `Як і в частині 1, одночасно в обробці має бути щонайбільше ${IN_FLIGHT} повідомлень (prefetchCount у параметрах споживача).` }), { sent, received: say({ en: `${together} of the ${count} slow messages were being worked on at once, before the first one was done`, uk: `${together} із ${count} повільних повідомлень оброблялися одночасно, ще до завершення першого` }) });
+  }
+}, 30_000);
+
+/** What a poison message tried again and again was expected to do, and what that can mean. */
+function runaway(what: string): Plainly {
+  return {
+    expected: say({ en: `${what} should be tried ${MAX_ATTEMPTS} times, then dead-lettered to ${DLQ}.`, uk: `${what} мають пробувати обробити ${MAX_ATTEMPTS} рази, а потім перенаправити в ${DLQ}.` }),
+    meaning: say({ en: 'the message keeps coming back without ever being given up: it is put back as it was (a requeue), or its copies never carry a growing attempt number.', uk: 'повідомлення раз у раз повертається, і від нього так і не відмовляються: його повертають як є (requeue) або його копії не несуть дедалі більшого номера спроби.' }),
+  };
+}
+
+/** What a poison message dead-lettered after the wrong number of attempts was expected to do. */
+function counted(what: string): Plainly {
+  return {
+    expected: say({ en: `${what} should reach ${DLQ} after exactly ${MAX_ATTEMPTS} attempts.`, uk: `${what} має потрапити в ${DLQ} рівно після ${MAX_ATTEMPTS} спроб.` }),
+    meaning: say({ en: 'the attempt number is counted or compared off by one: where the first delivery (no header yet) starts, what each copy carries, and the comparison with MAX_ATTEMPTS decide it.', uk: 'номер спроби рахують чи порівнюють зі зсувом на одиницю: це вирішують початок відліку для першої доставки (заголовка ще немає), число, яке несе кожна копія, і порівняння з MAX_ATTEMPTS.' }),
+  };
+}
 
 /** Waits until the message for `email` is dead-lettered, or its attempts run away. */
 async function poisonOutcome(key: string, email: string): Promise<{ kind: 'dead' | 'loop' | 'stuck'; attempts: number }> {
   let attempts = 0;
   const kind = await eventually<'dead' | 'loop'>(async () => {
-    if ((await drainDeadLetters()).some((m) => m.includes(email))) return 'dead';
+    if ((await drainDeadLetters()).some((m) => m.content.includes(email))) return 'dead';
     attempts = (await snapshot(1500))?.attempts[key] ?? attempts;
     return attempts > 10 * MAX_ATTEMPTS ? 'loop' : undefined;
   }, { timeoutMs: 8000, intervalMs: 200 });
@@ -223,26 +325,43 @@ async function poisonOutcome(key: string, email: string): Promise<{ kind: 'dead'
 test(say({ en: 'a message that always fails ends in USER_DLQ after 3 attempts, and its caller hears that it failed', uk: 'повідомлення, що падає завжди, після 3 спроб опиняється в USER_DLQ, і його клієнт дізнається про невдачу' }), async () => {
   const email = 'poison@example.com';
   const data = { email, name: 'Poison', poison: true };
-  const reply = send<User>(await users(), 'user_create', data, { timeoutMs: 10_000 });
+  // A header of the caller's own: the copies replace only the attempt header, so it reaches USER_DLQ too.
+  const trace = { 'x-request-id': 'poison-1' };
+  // A slow message is in flight when the poison is dead-lettered: rejecting the poison must settle only the poison.
+  const bystander = { email: 'bystander@example.com', name: 'Bystander', slowMs: 1500 };
+  const bystanderReply = request<User>('user_create', bystander, 15_000);
+  await eventually(async () => /user_create bystander@example\.com: attempt 1 started/.test(await logs(SERVICE)), { timeoutMs: 8000, intervalMs: 50 });
+  const reply = send<User>(await users(), 'user_create', new RmqRecordBuilder(data).setOptions({ headers: trace }).build(), { timeoutMs: 10_000 });
   const { kind, attempts } = await poisonOutcome(`user_create:${email}`, email);
   const evidence = { sent: data, received: say({ en: `${attempts} attempt(s); ${deadLetters.length} message(s) in ${DLQ}`, uk: `спроб: ${attempts}; повідомлень у ${DLQ}: ${deadLetters.length}` }) };
-  if (kind === 'loop') throw mistake('requeue-forever', evidence);
+  if (kind === 'loop') throw await explain({ kind: 'poison-attempts', attempts }, runaway(say({ en: 'The poison message', uk: 'Отруйне повідомлення' })), evidence);
   if (kind === 'stuck') {
     await diagnoseCrash(evidence);
     throw fail(say({ en: `The poison message never reached ${DLQ}.`, uk: `Отруйне повідомлення так і не дійшло до ${DLQ}.` }), evidence);
   }
-  if (attempts !== MAX_ATTEMPTS) throw mistake('wrong-attempt-count', { ...evidence, received: say({ en: `${attempts} attempt(s) before it reached ${DLQ}, not ${MAX_ATTEMPTS}`, uk: `спроб до потрапляння в ${DLQ}: ${attempts}, а не ${MAX_ATTEMPTS}` }) });
+  if (attempts !== MAX_ATTEMPTS) throw await explain({ kind: 'dead-lettered-after', attempts, expected: MAX_ATTEMPTS }, counted(say({ en: 'The poison message', uk: 'Отруйне повідомлення' })), { ...evidence, received: say({ en: `${attempts} attempt(s) before it reached ${DLQ}, not ${MAX_ATTEMPTS}`, uk: `спроб до потрапляння в ${DLQ}: ${attempts}, а не ${MAX_ATTEMPTS}` }) });
   const answer = await reply;
   if (answer.ok) throw fail(say({ en: 'user_create of a poison message should end in an error reply, not a user.', uk: 'user_create з отруйним повідомленням має закінчуватися відповіддю з помилкою, а не користувачем.' }), answer);
   if (/^no reply within/.test(answer.errorText)) throw fail(say({ en: 'The poison message was dead-lettered but its caller never heard back: throw an RpcException when you give up.', uk: 'Отруйне повідомлення потрапило в чергу «мертвих» листів, але його клієнт так і не отримав відповіді: киньте RpcException, коли припиняєте спроби.' }), answer);
+  const bystanderAnswer = await bystanderReply;
+  if (!bystanderAnswer.ok || bystanderAnswer.value?.email !== bystander.email) {
+    await diagnoseCrash({ sent: bystander });
+    throw fail(say({ en: 'A slow user_create that was in flight while the poison message was dead-lettered got no user back.', uk: 'Повільний user_create, що був в обробці, коли отруйне повідомлення перенаправили в чергу «мертвих» листів, не отримав користувача у відповідь.' }), { sent: bystander, received: bystanderAnswer.ok ? bystanderAnswer.value : bystanderAnswer.errorText });
+  }
+  // It is parked once, and as the lesson says each copy keeps the original's properties: deliveryMode too, so it stays persistent.
+  const parked = (await drainDeadLetters()).filter((m) => m.content.includes(email));
+  // ATTEMPT_HEADER ('x-attempt', given in delivery.ts) on the last copy says which attempt it was.
+  if (parked.length !== 1 || parked[0].deliveryMode !== 2 || parked[0].headers['x-request-id'] !== trace['x-request-id'] || parked[0].headers['x-attempt'] !== MAX_ATTEMPTS) {
+    throw fail(say({ en: `The poison message should reach ${DLQ} once, still persistent (deliveryMode 2) and with the caller's header x-request-id, like the message the caller sent, and with x-attempt ${MAX_ATTEMPTS}: a copy keeps the original's properties and headers, and changes only the attempt header.`, uk: `Отруйне повідомлення має потрапити в ${DLQ} один раз, лишитися збереженим (deliveryMode 2) і з заголовком клієнта x-request-id, як повідомлення, яке надіслав клієнт, та з x-attempt ${MAX_ATTEMPTS}: копія зберігає властивості й заголовки оригіналу та змінює лише заголовок спроби.` }), { sent: { ...data, headers: trace }, received: parked.map((m) => `${m.content} (deliveryMode ${String(m.deliveryMode)}, headers ${JSON.stringify(m.headers)})`).join('\n') || say({ en: 'nothing', uk: 'нічого' }) });
+  }
 
   const event = { email: 'poison-event@example.com', poison: true };
   await emit('user_deleted', event);
   const eventOutcome = await poisonOutcome(`user_deleted:${event.email}`, event.email);
   const eventEvidence = { sent: { event: 'user_deleted', data: event }, received: say({ en: `${eventOutcome.attempts} attempt(s)`, uk: `спроб: ${eventOutcome.attempts}` }) };
-  if (eventOutcome.kind === 'loop') throw mistake('requeue-forever', eventEvidence);
+  if (eventOutcome.kind === 'loop') throw await explain({ kind: 'poison-attempts', attempts: eventOutcome.attempts }, runaway(say({ en: 'The poison event', uk: 'Отруйну подію' })), eventEvidence);
   if (eventOutcome.kind === 'stuck') throw fail(say({ en: `The poison user_deleted event never reached ${DLQ}.`, uk: `Отруйна подія user_deleted так і не дійшла до ${DLQ}.` }), eventEvidence);
-  if (eventOutcome.attempts !== MAX_ATTEMPTS) throw mistake('wrong-attempt-count', { ...eventEvidence, received: say({ en: `${eventOutcome.attempts} attempt(s) before it reached ${DLQ}, not ${MAX_ATTEMPTS}`, uk: `спроб до потрапляння в ${DLQ}: ${eventOutcome.attempts}, а не ${MAX_ATTEMPTS}` }) });
+  if (eventOutcome.attempts !== MAX_ATTEMPTS) throw await explain({ kind: 'dead-lettered-after', attempts: eventOutcome.attempts, expected: MAX_ATTEMPTS }, counted(say({ en: 'The poison event', uk: 'Отруйна подія' })), { ...eventEvidence, received: say({ en: `${eventOutcome.attempts} attempt(s) before it reached ${DLQ}, not ${MAX_ATTEMPTS}`, uk: `спроб до потрапляння в ${DLQ}: ${eventOutcome.attempts}, а не ${MAX_ATTEMPTS}` }) });
 
   // Every original must be settled once its copy is queued or it is dead-lettered: what is still unacked comes back when the service dies.
   await kill(SERVICE, 'SIGKILL');

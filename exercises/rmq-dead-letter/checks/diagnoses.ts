@@ -1,0 +1,234 @@
+/**
+ * The named mistakes of rmq-dead-letter and the evidence each one requires. The check's flow
+ * (rmq-dead-letter.check.ts) decides pass or fail from what RabbitMQ and the service do; when
+ * something fails it asks these detectors, through the harness's `diagnose`, whether a known mistake
+ * explains it. A symptom (no reply, an error reply, a count of attempts, a crash line) is shared by
+ * several mistakes, so every detector also needs the source's shape, read from the syntax tree of
+ * users-service/ (comments and strings never count), that only its mistake leaves.
+ * test/unit/diagnoses.test.ts runs them over every fixture.
+ */
+import ts from 'typescript';
+import { detector, handlersInText, type Detector, type Scene } from 'learn-nest-micro/harness';
+import { createShapes, type Shapes } from './settling';
+
+/** What the check saw, in the shapes the detectors explain. */
+export type Wire =
+  /** A producer's assertQueue of USER_QUEUE with the agreed options was refused (the broker's words). */
+  | { kind: 'declare-refused'; errorText: string }
+  /** USER_DLQ did not exist once the service had started. */
+  | { kind: 'dead-letter-queue-absent' }
+  /** The service's log has a line of RabbitMQ closing its channel (an unknown delivery tag, a reply consumer that acks). */
+  | { kind: 'crashed'; line: string }
+  /** Everything the test measured was right; what is left to look at is code that works only on RabbitMQ. */
+  | { kind: 'works-on-rabbitmq'; test: 'user_create' | 'user_deleted' }
+  /** user_create whose first attempt failed: the user was created by the retry, and the caller got no reply, or an error. */
+  | { kind: 'retried-answer'; reply: 'none' | 'error' }
+  /** A poison message or event was tried this many times and still not dead-lettered. */
+  | { kind: 'poison-attempts'; attempts: number }
+  /** A poison message or event reached USER_DLQ after this many attempts. */
+  | { kind: 'dead-lettered-after'; attempts: number; expected: number };
+
+const SERVICE = 'users-service';
+/** The files that hold the consumer's own transport options (not the audit client's). */
+const TRANSPORT = ['users-service/rmq-config.ts', 'users-service/main.ts'];
+
+const transportCode = (scene: Scene<Wire>): string => TRANSPORT.map((f) => scene.code(f)).join('\n');
+const manualAck = (scene: Scene<Wire>): boolean => /\bnoAck\s*:\s*false\b/.test(transportCode(scene));
+const crashed = (wire: Wire, line: RegExp): boolean => wire.kind === 'crashed' && line.test(wire.line);
+
+const parsed = new Map<string, Shapes>();
+/** The settling shapes of users-service/, parsed once per text of its code. */
+function shapesOf(scene: Scene<Wire>): Shapes {
+  const code = scene.code(SERVICE);
+  let shapes = parsed.get(code);
+  if (!shapes) parsed.set(code, (shapes = createShapes(code)));
+  return shapes;
+}
+
+export const detectors: Detector<Wire>[] = [
+  detector({
+    mistake: 'durable-mismatch',
+    requires: "the broker refused the producers' declaration over 'durable', and the service's code declares durable: false",
+    symptom: (wire) => wire.kind === 'declare-refused' && /inequivalent arg 'durable'/.test(wire.errorText),
+    evidence: (scene) => /\bdurable\s*:\s*false\b/.test(transportCode(scene)),
+  }),
+  detector({
+    mistake: 'dead-letter-arguments-missing',
+    // Arguments with a wrong value (another routing key) draw the same refusal: only arguments that
+    // are not in the code at all are this mistake.
+    requires: "the broker refused the producers' declaration over an x-dead-letter argument, and the consumer's options name no x-dead-letter-exchange or no x-dead-letter-routing-key",
+    symptom: (wire) => wire.kind === 'declare-refused' && /inequivalent arg 'x-dead-letter/.test(wire.errorText),
+    evidence: (scene) => !/x-dead-letter-exchange/.test(transportCode(scene)) || !/x-dead-letter-routing-key/.test(transportCode(scene)),
+  }),
+  detector({
+    mistake: 'dead-letter-queue-missing',
+    // A declaration under the wrong name, or one that never runs, leaves the queue absent too: only
+    // code that declares no queue at all besides the consumer's is this mistake.
+    requires: 'USER_DLQ did not exist after the start, and no code of the service calls assertQueue',
+    symptom: (wire) => wire.kind === 'dead-letter-queue-absent',
+    evidence: (scene) => !calls(scene.code(SERVICE)).some((c) => methodName(c) === 'assertQueue'),
+  }),
+  detector({
+    mistake: 'settle-all-up-to',
+    // A second ack of one delivery gives the same unknown delivery tag: allUpTo in the source is the evidence.
+    requires: 'the channel was closed over an unknown delivery tag, and an ack or nack passes allUpTo = true',
+    symptom: (wire) => crashed(wire, /unknown delivery tag/),
+    evidence: (scene) => shapesOf(scene).allUpTo().join('\n') || false,
+  }),
+  detector({
+    mistake: 'ack-with-auto-ack',
+    requires: 'the channel was closed over an unknown delivery tag, the consumer never sets noAck: false, and the code settles messages itself',
+    symptom: (wire) => crashed(wire, /unknown delivery tag/),
+    evidence: (scene) => !manualAck(scene) && shapesOf(scene).settleCalls().length > 0,
+  }),
+  detector({
+    mistake: 'double-ack',
+    // noAck: false with an unknown delivery tag is any second settlement; the evidence is a path that
+    // settles twice (retryOrDeadLetter settles, then the handler settles again).
+    requires: 'the channel was closed over an unknown delivery tag, noAck is false, and a handler settles in a finally block besides its other paths, or twice in a row',
+    symptom: (wire) => crashed(wire, /unknown delivery tag/),
+    evidence: (scene) => (manualAck(scene) && shapesOf(scene).settlesTwice().join('\n')) || false,
+  }),
+  detector({
+    mistake: 'client-no-ack',
+    requires: "RabbitMQ refused an ack from the direct reply-to consumer, and the audit client's options in users.module.ts set noAck: false",
+    symptom: (wire) => crashed(wire, /reply consumer cannot acknowledge/),
+    evidence: (scene) => /\bnoAck\s*:\s*false\b/.test(scene.code('users-service/users.module.ts')),
+  }),
+  detector({
+    mistake: 'audit-emit-not-awaited',
+    requires: "an emit() whose Observable nobody waits for (not inside firstValueFrom/lastValueFrom), though user_create's behaviour was right",
+    symptom: (wire) => wire.kind === 'works-on-rabbitmq' && wire.test === 'user_create',
+    evidence: (scene) => shapesOf(scene).unawaitedEmits().join('\n') || false,
+  }),
+  detector({
+    mistake: 'message-pattern-for-event',
+    requires: "user_deleted is bound with @MessagePattern in users.controller.ts, though the event's behaviour was right",
+    symptom: (wire) => wire.kind === 'works-on-rabbitmq' && wire.test === 'user_deleted',
+    evidence: (scene) => handlerLine(scene, 'user_deleted', 'MessagePattern'),
+  }),
+  detector({
+    mistake: 'event-pattern-for-query',
+    requires: "{ cmd: 'users' } is bound with @EventPattern in users.controller.ts, though the query was answered",
+    symptom: (wire) => wire.kind === 'works-on-rabbitmq' && wire.test === 'user_deleted',
+    evidence: (scene) => handlerLine(scene, '{"cmd":"users"}', 'EventPattern'),
+  }),
+  detector({
+    mistake: 'copy-without-reply-to',
+    // A successful attempt that never returns (it awaits something forever) gives no reply either:
+    // the evidence is a copy published without the original's properties.
+    requires: "the retry created the user but no reply came, and the copy is published (sendToQueue/publish) without the original message's properties or a replyTo",
+    symptom: (wire) => wire.kind === 'retried-answer' && wire.reply === 'none',
+    evidence: (scene) => copiesWithoutProperties(scene.code(SERVICE)).join('\n') || false,
+  }),
+  detector({
+    mistake: 'error-reply-on-retry',
+    // An error reply can come from elsewhere (the retried attempt failing too); the evidence is the
+    // user_create handler's catch, which throws on every path instead of returning while a copy is queued.
+    requires: "the retry created the user but the caller got an error, and user_create's catch block throws without any return before it",
+    symptom: (wire) => wire.kind === 'retried-answer' && wire.reply === 'error',
+    evidence: (scene) => throwsOnEveryFailure(scene.code(SERVICE)).join('\n') || false,
+  }),
+  detector({
+    mistake: 'requeue-forever',
+    // A copy whose attempt header never grows loops the same way; a requeueing nack is the evidence.
+    requires: 'a poison message ran away (more than 30 attempts), and a nack or reject requeues (its requeue argument is true or left to its default)',
+    symptom: (wire) => wire.kind === 'poison-attempts' && wire.attempts > 30,
+    evidence: (scene) => shapesOf(scene).requeues().join('\n') || false,
+  }),
+  detector({
+    mistake: 'wrong-attempt-count',
+    // A count off by one from the header's first value (0 instead of 1) gives the same wrong number;
+    // only a comparison with MAX_ATTEMPTS that lets one attempt too many through, or a MAX_ATTEMPTS
+    // that is not the agreed number, is named.
+    requires: 'a poison message reached USER_DLQ after a number of attempts other than 3, and the code compares an attempt with MAX_ATTEMPTS by <= or >=, or sets MAX_ATTEMPTS to another number',
+    symptom: (wire) => wire.kind === 'dead-lettered-after' && wire.attempts !== wire.expected,
+    evidence: (scene) => {
+      if (scene.wire.kind !== 'dead-lettered-after') return false;
+      const code = scene.code(SERVICE);
+      const max = /\bMAX_ATTEMPTS\s*=\s*(\d+)/.exec(code);
+      if (max && Number(max[1]) !== scene.wire.expected) return max[0];
+      return inclusiveComparisons(code).join('\n') || false;
+    },
+  }),
+];
+
+/** A handler of users.controller.ts for `pattern` with `decorator`, as `file:line: @Decorator method()`. */
+function handlerLine(scene: Scene<Wire>, pattern: string, decorator: string): string | false {
+  const file = 'users-service/users.controller.ts';
+  const h = handlersInText(scene.source(file), file).find((d) => d.pattern === pattern && d.decorator === decorator);
+  return h ? `${file}:${h.line}: @${h.decorator}(${pattern.startsWith('{') ? "{ cmd: 'users' }" : `'${pattern}'`}) ${h.method}()` : false;
+}
+
+function parse(code: string): ts.SourceFile {
+  return ts.createSourceFile('users-service.ts', code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+}
+
+function calls(code: string): ts.CallExpression[] {
+  const found: ts.CallExpression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n)) found.push(n);
+    n.forEachChild(visit);
+  };
+  visit(parse(code));
+  return found;
+}
+
+const methodName = (c: ts.CallExpression): string | undefined => (ts.isPropertyAccessExpression(c.expression) ? c.expression.name.text : undefined);
+const oneLine = (n: ts.Node): string => n.getText().replace(/\s+/g, ' ');
+
+/** channel.sendToQueue(q, content, options) / channel.publish(x, key, content, options) whose options carry neither `...message.properties` nor a replyTo. */
+function copiesWithoutProperties(code: string): string[] {
+  return calls(code)
+    .filter((c) => {
+      const name = methodName(c);
+      const options = name === 'sendToQueue' ? c.arguments[2] : name === 'publish' ? c.arguments[3] : undefined;
+      if (name !== 'sendToQueue' && name !== 'publish') return false;
+      if (!options) return true;
+      if (!ts.isObjectLiteralExpression(options)) return false;
+      return !options.properties.some((p) => (ts.isSpreadAssignment(p) && /properties/.test(p.expression.getText())) || (p.name !== undefined && /^replyTo$/.test(p.name.getText())));
+    })
+    .map(oneLine);
+}
+
+/** The catch blocks of a handler bound to 'user_create' that throw with no return anywhere in them. */
+function throwsOnEveryFailure(code: string): string[] {
+  const found: string[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isMethodDeclaration(n) && n.body && (ts.getDecorators(n) ?? []).some((d) => ts.isCallExpression(d.expression) && /MessagePattern/.test(d.expression.expression.getText()) && d.expression.arguments[0]?.getText().includes('user_create'))) {
+      const inner = (m: ts.Node): void => {
+        if (ts.isCatchClause(m)) {
+          let throws: ts.Node | undefined;
+          let returns = false;
+          const scan = (k: ts.Node): void => {
+            if (ts.isThrowStatement(k)) throws ??= k;
+            if (ts.isReturnStatement(k)) returns = true;
+            if (!ts.isFunctionLike(k)) k.forEachChild(scan);
+          };
+          scan(m.block);
+          if (throws && !returns) found.push(`${n.name.getText()}(): catch { … ${oneLine(throws)} }`);
+        }
+        m.forEachChild(inner);
+      };
+      inner(n.body);
+    }
+    n.forEachChild(visit);
+  };
+  visit(parse(code));
+  return found;
+}
+
+/** `x <= MAX_ATTEMPTS`, `MAX_ATTEMPTS >= x` (retries one attempt too many), or `x > MAX_ATTEMPTS` / `MAX_ATTEMPTS < x` (gives up one too late). */
+function inclusiveComparisons(code: string): string[] {
+  const found: string[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isBinaryExpression(n)) {
+      const op = n.operatorToken.kind;
+      const left = n.left.getText() === 'MAX_ATTEMPTS', right = n.right.getText() === 'MAX_ATTEMPTS';
+      if ((right && (op === ts.SyntaxKind.LessThanEqualsToken || op === ts.SyntaxKind.GreaterThanToken)) || (left && (op === ts.SyntaxKind.GreaterThanEqualsToken || op === ts.SyntaxKind.LessThanToken))) found.push(oneLine(n));
+    }
+    n.forEachChild(visit);
+  };
+  visit(parse(code));
+  return found;
+}
