@@ -13,10 +13,13 @@ export class OrdersController {
 
   @Post('orders')
   @HttpCode(202)
-  placeOrder(@Body() order: OrderCreated) {
-    // emit() is hot: each event is on its way before we answer, and we do not wait for any consumer.
-    this.inventory.emit('order_created', order);
-    this.notification.emit('order_created', order);
+  async placeOrder(@Body() order: OrderCreated) {
+    // emit() is hot: each event is on its way at once. Its Observable completes when the event has been
+    // handed to the socket (or fails when the consumer cannot be reached), never when it is handled.
+    await Promise.all([
+      firstValueFrom(this.inventory.emit('order_created', order)),
+      firstValueFrom(this.notification.emit('order_created', order)),
+    ]);
     return { status: 'queued', orderId: order.orderId };
   }
 

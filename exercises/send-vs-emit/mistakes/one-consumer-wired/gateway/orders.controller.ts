@@ -10,8 +10,8 @@ export class OrdersController {
 
   @Post('orders')
   @HttpCode(202)
-  placeOrder(@Body() order: OrderCreated) {
-    this.inventory.emit('order_created', order);
+  async placeOrder(@Body() order: OrderCreated) {
+    await firstValueFrom(this.inventory.emit('order_created', order));
     return { status: 'queued', orderId: order.orderId };
   }
 
