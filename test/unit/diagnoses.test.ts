@@ -13,7 +13,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { detect, sceneOf, type Detector } from '../../src/harness/diagnose';
+import { detect, sceneOf, withoutComments, type Detector } from '../../src/harness/diagnose';
 import type { Observations } from '../diagnoses/observations';
 
 const root = path.resolve(__dirname, '../..');
@@ -73,3 +73,38 @@ for (const id of exercises) {
     }
   });
 }
+
+describe('every named mistake of the course goes through the diagnosis layer', () => {
+  const all = readdirSync(path.join(root, 'exercises')).filter((id) => existsSync(path.join(root, 'exercises', id, 'exercise.json'))).sort();
+
+  test('no hidden suite names a mistake itself: it asks its detectors (checks/diagnoses.ts)', () => {
+    const direct: string[] = [];
+    for (const id of all) {
+      const dir = path.join(root, 'exercises', id, 'checks');
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.check.ts'))) {
+        const code = withoutComments(readFileSync(path.join(dir, file), 'utf8'));
+        code.split('\n').forEach((line, i) => {
+          if (/(^|[^\w.])mistake\s*\(/.test(line)) direct.push(`exercises/${id}/checks/${file}:${i + 1}: ${line.trim()}`);
+        });
+      }
+    }
+    expect(direct).toEqual([]);
+  });
+
+  test("every fixture's mistake has a detector, or an exercise.json diagnosis for a service that never gets going", () => {
+    const orphans: string[] = [];
+    for (const id of all) {
+      const manifest = JSON.parse(readFileSync(path.join(root, 'exercises', id, 'exercise.json'), 'utf8')) as { diagnoses?: { mistake: string }[] };
+      const diagnosesFile = path.join(root, 'exercises', id, 'checks', 'diagnoses.ts');
+      const detectorsText = existsSync(diagnosesFile) ? readFileSync(diagnosesFile, 'utf8') : '';
+      const mistakesDir = path.join(root, 'exercises', id, 'mistakes');
+      for (const fixture of existsSync(mistakesDir) ? readdirSync(mistakesDir).sort() : []) {
+        const { expect: expected } = JSON.parse(readFileSync(path.join(mistakesDir, fixture, 'fixture.json'), 'utf8')) as { expect: string };
+        const inManifest = (manifest.diagnoses ?? []).some((d) => d.mistake === expected);
+        const inDetectors = new RegExp(`mistake:\\s*['"\`]${expected}['"\`]`).test(detectorsText);
+        if (!inManifest && !inDetectors) orphans.push(`${id}/mistakes/${fixture} (expects ${expected})`);
+      }
+    }
+    expect(orphans).toEqual([]);
+  });
+});
