@@ -362,3 +362,4 @@ export function plainFailure(plainly: Plainly, evidence?: Evidence): Error {
 export { detect, detector, sceneOf, withoutComments, stripColours, type Detector, type Scene, type Finding } from './diagnose';
 export * from './faults';
 export * from './source-shapes';
+export * from './settling';

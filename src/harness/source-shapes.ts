@@ -26,8 +26,7 @@ function callsWhere(relDir: string, match: (ts: typeof TS, call: TS.CallExpressi
   } catch {
     return [];
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only by suites that ask
-  const ts = require('typescript') as typeof TS;
+  const ts = typescript();
   const spots: Spot[] = [];
   for (const name of names) {
     const file = ts.createSourceFile(name, readFileSync(path.join(dir, name), 'utf8'), ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
@@ -60,8 +59,26 @@ function awaitedAsObservable(ts: typeof TS, node: TS.Node): boolean {
  * the broker has confirmed it. `await client.emit(…)` awaits nothing: an Observable is not a promise.
  */
 export function unawaitedEmits(relDir: string): Spot[] {
-  return callsWhere(relDir, (ts, call) => calledMethod(ts, call) === 'emit' && call.arguments.length === 2 && !awaitedAsObservable(ts, call));
+  return callsWhere(relDir, isUnawaitedEmit);
 }
+
+const isUnawaitedEmit = (ts: typeof TS, call: TS.CallExpression): boolean => calledMethod(ts, call) === 'emit' && call.arguments.length === 2 && !awaitedAsObservable(ts, call);
+
+/** `unawaitedEmits` over code already read (a detector's `scene.code(dir)`): each call's text, spaces folded. */
+export function unawaitedEmitsIn(code: string): string[] {
+  const ts = typescript();
+  const file = ts.createSourceFile('code.ts', code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const found: string[] = [];
+  const visit = (node: TS.Node): void => {
+    if (ts.isCallExpression(node) && isUnawaitedEmit(ts, node)) found.push(node.getText(file).replace(/\s+/g, ' '));
+    node.forEachChild(visit);
+  };
+  visit(file);
+  return found;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only by suites that ask
+const typescript = (): typeof TS => require('typescript') as typeof TS;
 
 /** `x.ack(message, true)` or `x.nack(message, true, …)` in a folder: settles every earlier unsettled delivery of the channel too. */
 export function settlesAllUpTo(relDir: string): Spot[] {

@@ -7,7 +7,7 @@
  * only its mistake leaves. test/unit/diagnoses.test.ts runs them over every fixture.
  */
 import ts from 'typescript';
-import { detector, handlersInText, type Detector, type Scene } from 'learn-nest-micro/harness';
+import { detector, handlersInText, unawaitedEmitsIn, type Detector, type Scene } from 'learn-nest-micro/harness';
 
 export type Consumer = 'billing' | 'loyalty';
 
@@ -166,25 +166,4 @@ function isPacket(expression: ts.Expression, file: ts.SourceFile): boolean {
   if (!named('pattern') || !data) return false;
   // `data` must come from the body: `envelope.body`, `value.body`, `{ data: body }` after destructuring.
   return /\bbody\b/.test(data.getText(file));
-}
-
-/** `x.emit(a, b)` calls whose Observable is not inside firstValueFrom(…)/lastValueFrom(…) (the harness's unawaitedEmits, over a text). */
-export function unawaitedEmitsIn(code: string): string[] {
-  const file = parse(code);
-  const found: string[] = [];
-  const awaited = (call: ts.Node): boolean => {
-    for (let at = call.parent; at; at = at.parent) {
-      if (ts.isCallExpression(at) && ts.isIdentifier(at.expression) && /^(first|last)ValueFrom$/.test(at.expression.text) && at.arguments.some((a) => a.pos <= call.pos && call.end <= a.end)) return true;
-      if (ts.isFunctionLike(at)) return false;
-    }
-    return false;
-  };
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'emit' && node.arguments.length === 2 && !awaited(node)) {
-      found.push(node.getText(file).replace(/\s+/g, ' '));
-    }
-    node.forEachChild(visit);
-  };
-  visit(file);
-  return found;
 }

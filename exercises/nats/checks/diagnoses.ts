@@ -8,7 +8,7 @@
  * test/unit/diagnoses.test.ts runs them over every fixture; test/diagnoses/nats.ts lists the symptoms.
  */
 import ts from 'typescript';
-import { detector, type Detector } from 'learn-nest-micro/harness';
+import { detector, unawaitedEmitsIn, type Detector } from 'learn-nest-micro/harness';
 
 /** What the check saw, in the shapes the detectors explain. */
 export type Wire =
@@ -209,23 +209,3 @@ function setHeadersWithPlainObject(code: string): boolean {
   });
   return found;
 }
-
-/** `x.emit(a, b)` calls whose Observable is not inside firstValueFrom(…)/lastValueFrom(…) (the harness's unawaitedEmits, over a text). */
-export function unawaitedEmitsIn(code: string): string[] {
-  const file = parse(code);
-  const found: string[] = [];
-  const awaited = (call: ts.Node): boolean => {
-    for (let at = call.parent; at; at = at.parent) {
-      if (ts.isCallExpression(at) && ts.isIdentifier(at.expression) && /^(first|last)ValueFrom$/.test(at.expression.text) && at.arguments.some((a) => a.pos <= call.pos && call.end <= a.end)) return true;
-      if (ts.isFunctionLike(at)) return false;
-    }
-    return false;
-  };
-  walk(file, (node) => {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'emit' && node.arguments.length === 2 && !awaited(node)) {
-      found.push(node.getText(file).replace(/\s+/g, ' '));
-    }
-  });
-  return found;
-}
-

@@ -8,8 +8,7 @@
  * strings never count), that only its mistake leaves. test/unit/diagnoses.test.ts runs them over
  * every fixture.
  */
-import { detector, handlersInText, type Detector, type Scene } from 'learn-nest-micro/harness';
-import { createShapes, type Shapes } from './settling';
+import { detector, handlersInText, settlingShapes, type Detector, type Scene, type SettlingShapes } from 'learn-nest-micro/harness';
 
 /** What the check saw, in the shapes the detectors explain. */
 export type Wire =
@@ -40,14 +39,8 @@ const TRANSPORT = ['users-service/rmq-config.ts', 'users-service/main.ts'];
 
 const transportCode = (scene: Scene<Wire>): string => TRANSPORT.map((f) => scene.code(f)).join('\n');
 const manualAck = (scene: Scene<Wire>): boolean => /\bnoAck\s*:\s*false\b/.test(transportCode(scene));
-const parsed = new Map<string, Shapes>();
-/** The settling shapes of users-service/, parsed once per text of its code. */
-function shapesOf(scene: Scene<Wire>): Shapes {
-  const code = scene.code(SERVICE);
-  let shapes = parsed.get(code);
-  if (!shapes) parsed.set(code, (shapes = createShapes(code)));
-  return shapes;
-}
+/** How users-service/ settles its messages (the harness parses each text of its code once). */
+const shapesOf = (scene: Scene<Wire>): SettlingShapes => settlingShapes(scene.code(SERVICE));
 const crashed = (wire: Wire, line: RegExp): boolean => wire.kind === 'crashed' && line.test(wire.line);
 
 export const detectors: Detector<Wire>[] = [

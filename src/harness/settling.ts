@@ -1,15 +1,20 @@
 /**
- * How the service's code settles its messages, read from the syntax tree of the comment-free code of
- * users-service/ (every .ts file, as `scene.code('users-service')` gives it), for the detectors in
- * ./diagnoses.ts. A settle call is `x.ack(…)`, `x.nack(…)` or `x.reject(…)` on a channel, or a call of
- * a function or method of the learner's whose body settles (the lesson's `ack(context)` in delivery.ts).
+ * How a RabbitMQ service's code settles its messages, read from the syntax tree of its comment-free
+ * code (every .ts file of a folder, as a detector's `scene.code('users-service')` gives it), for the
+ * detectors of the rmq exercises. A settle call is `x.ack(…)`, `x.nack(…)` or `x.reject(…)` on a
+ * channel, or a call of a function or method of the learner's whose body settles (the lesson's
+ * `ack(context)` in delivery.ts).
  * Each finding is the code of the place, to show the learner.
  */
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import { unawaitedEmitsIn } from './source-shapes';
+
+/** The compiler, loaded on the first call of `settlingShapes` (most suites never ask). */
+let ts: typeof TS;
 
 const PATTERN_DECORATORS = /^(MessagePattern|EventPattern)$/;
 
-export interface Shapes {
+export interface SettlingShapes {
   /** Every settle call (channel calls and calls of the learner's settling functions). */
   settleCalls(): string[];
   /** Handlers (@MessagePattern/@EventPattern) with no settle call outside their catch blocks. */
@@ -30,30 +35,30 @@ export interface Shapes {
   awaitedSends(): string[];
 }
 
-const calleeName = (call: ts.CallExpression): string | undefined =>
+const calleeName = (call: TS.CallExpression): string | undefined =>
   ts.isIdentifier(call.expression) ? call.expression.text : ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : undefined;
-const isChannelSettle = (call: ts.CallExpression): boolean =>
+const isChannelSettle = (call: TS.CallExpression): boolean =>
   ts.isPropertyAccessExpression(call.expression) && /^(ack|nack|reject|ackAll|nackAll)$/.test(call.expression.name.text) && call.expression.expression.getText() !== 'Promise';
 
-function walk(node: ts.Node, visit: (n: ts.Node) => void): void {
+function walk(node: TS.Node, visit: (n: TS.Node) => void): void {
   visit(node);
   node.forEachChild((c) => walk(c, visit));
 }
 
-function insideCatch(node: ts.Node, stop: ts.Node): boolean {
+function insideCatch(node: TS.Node, stop: TS.Node): boolean {
   for (let at = node.parent; at && at !== stop; at = at.parent) if (ts.isCatchClause(at)) return true;
   return false;
 }
 
-function insideFinally(node: ts.Node, stop: ts.Node): boolean {
-  for (let at: ts.Node | undefined = node; at && at !== stop; at = at.parent) {
-    const p = at.parent;
+function insideFinally(node: TS.Node, stop: TS.Node): boolean {
+  for (let at: TS.Node | undefined = node; at && at !== stop; at = at.parent) {
+    const p: TS.Node | undefined = at.parent;
     if (p && ts.isTryStatement(p) && p.finallyBlock === at) return true;
   }
   return false;
 }
 
-function awaitedAsObservable(node: ts.Node): boolean {
+function awaitedAsObservable(node: TS.Node): boolean {
   for (let at = node.parent; at; at = at.parent) {
     if (ts.isCallExpression(at) && /^(first|last)ValueFrom$/.test(calleeName(at) ?? '') && at.arguments.some((a) => a.pos <= node.pos && node.end <= a.end)) return true;
     if (ts.isFunctionLike(at)) return false;
@@ -61,22 +66,33 @@ function awaitedAsObservable(node: ts.Node): boolean {
   return false;
 }
 
-export function createShapes(code: string): Shapes {
+const parsed = new Map<string, SettlingShapes>();
+
+/** The settling shapes of a text of code, parsed once per text (detectors ask for the same folder often). */
+export function settlingShapes(code: string): SettlingShapes {
+  let shapes = parsed.get(code);
+  if (!shapes) parsed.set(code, (shapes = parse(code)));
+  return shapes;
+}
+
+function parse(code: string): SettlingShapes {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only by suites that ask
+  ts ??= require('typescript') as typeof TS;
   const file = ts.createSourceFile('users-service.ts', code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-  const text = (n: ts.Node): string => n.getText(file).replace(/\s+/g, ' ');
-  const calls: ts.CallExpression[] = [];
+  const text = (n: TS.Node): string => n.getText(file).replace(/\s+/g, ' ');
+  const calls: TS.CallExpression[] = [];
   walk(file, (n) => {
     if (ts.isCallExpression(n)) calls.push(n);
   });
 
   // The learner's functions and methods whose bodies settle, found until nothing new turns up.
-  const bodies: { name: string; body: ts.Node }[] = [];
+  const bodies: { name: string; body: TS.Node }[] = [];
   walk(file, (n) => {
     if ((ts.isFunctionDeclaration(n) || (ts.isMethodDeclaration(n) && !(ts.getDecorators(n) ?? []).length)) && n.name && n.body) bodies.push({ name: n.name.getText(file), body: n.body });
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && (ts.isArrowFunction(n.initializer) || ts.isFunctionExpression(n.initializer))) bodies.push({ name: n.name.text, body: n.initializer.body });
   });
   const settling = new Set<string>();
-  const settles = (call: ts.CallExpression): boolean => isChannelSettle(call) || (!isChannelSettle(call) && settling.has(calleeName(call) ?? '') && !ts.isPropertyAccessExpression(call.expression)) || (ts.isPropertyAccessExpression(call.expression) && call.expression.expression.kind === ts.SyntaxKind.ThisKeyword && settling.has(call.expression.name.text));
+  const settles = (call: TS.CallExpression): boolean => isChannelSettle(call) || (!isChannelSettle(call) && settling.has(calleeName(call) ?? '') && !ts.isPropertyAccessExpression(call.expression)) || (ts.isPropertyAccessExpression(call.expression) && call.expression.expression.kind === ts.SyntaxKind.ThisKeyword && settling.has(call.expression.name.text));
   for (let grew = true; grew; ) {
     grew = false;
     for (const { name, body } of bodies) {
@@ -92,23 +108,23 @@ export function createShapes(code: string): Shapes {
     }
   }
 
-  const handlers: ts.MethodDeclaration[] = [];
+  const handlers: TS.MethodDeclaration[] = [];
   walk(file, (n) => {
     if (ts.isMethodDeclaration(n) && n.body && (ts.getDecorators(n) ?? []).some((d) => ts.isCallExpression(d.expression) && PATTERN_DECORATORS.test(calleeName(d.expression) ?? ''))) handlers.push(n);
   });
-  const label = (h: ts.MethodDeclaration): string => {
+  const label = (h: TS.MethodDeclaration): string => {
     const d = (ts.getDecorators(h) ?? []).find((x) => ts.isCallExpression(x.expression) && PATTERN_DECORATORS.test(calleeName(x.expression) ?? ''));
     return `${d ? text(d) : ''} ${h.name.getText(file)}()`.trim();
   };
-  const settleCallsIn = (node: ts.Node): ts.CallExpression[] => {
-    const found: ts.CallExpression[] = [];
+  const settleCallsIn = (node: TS.Node): TS.CallExpression[] => {
+    const found: TS.CallExpression[] = [];
     walk(node, (n) => {
       if (ts.isCallExpression(n) && settles(n)) found.push(n);
     });
     return found;
   };
-  const awaitsIn = (node: ts.Node): ts.Node[] => {
-    const found: ts.Node[] = [];
+  const awaitsIn = (node: TS.Node): TS.Node[] => {
+    const found: TS.Node[] = [];
     walk(node, (n) => {
       if (ts.isAwaitExpression(n)) found.push(n);
     });
@@ -121,7 +137,7 @@ export function createShapes(code: string): Shapes {
     failuresUnsettled: () =>
       handlers
         .filter((h) => {
-          const tries: ts.TryStatement[] = [];
+          const tries: TS.TryStatement[] = [];
           walk(h.body!, (n) => {
             if (ts.isTryStatement(n)) tries.push(n);
           });
@@ -159,7 +175,7 @@ export function createShapes(code: string): Shapes {
           return (name === 'nack' || name === 'reject') && requeue?.kind !== ts.SyntaxKind.FalseKeyword;
         })
         .map(text),
-    unawaitedEmits: () => calls.filter((c) => ts.isPropertyAccessExpression(c.expression) && c.expression.name.text === 'emit' && c.arguments.length === 2 && !awaitedAsObservable(c)).map(text),
+    unawaitedEmits: () => unawaitedEmitsIn(code),
     awaitedSends: () =>
       handlers.flatMap((h) => {
         const found: string[] = [];
