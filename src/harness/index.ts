@@ -363,3 +363,4 @@ export { detect, detector, sceneOf, withoutComments, stripColours, type Detector
 export * from './faults';
 export * from './source-shapes';
 export * from './settling';
+export * from './bootstrap-shapes';
