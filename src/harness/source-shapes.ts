@@ -84,3 +84,43 @@ const typescript = (): typeof TS => require('typescript') as typeof TS;
 export function settlesAllUpTo(relDir: string): Spot[] {
   return callsWhere(relDir, (ts, call) => /^n?ack$/.test(calledMethod(ts, call) ?? '') && call.arguments[1]?.kind === ts.SyntaxKind.TrueKeyword);
 }
+
+/** Every node of a syntax tree, depth first. */
+function walk(node: TS.Node, visit: (node: TS.Node) => void): void {
+  visit(node);
+  node.forEachChild((child) => walk(child, visit));
+}
+
+const parseCode = (ts: typeof TS, code: string): TS.SourceFile => ts.createSourceFile('code.ts', code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+
+/** `x.<method>(a, b)` calls in code already read, as written: a client's send or emit (two arguments), not an Express `res.send(body)`. */
+export function clientCallsIn(code: string, method: 'send' | 'emit'): string[] {
+  const ts = typescript();
+  const file = parseCode(ts, code);
+  const found: string[] = [];
+  walk(file, (node) => {
+    if (ts.isCallExpression(node) && calledMethod(ts, node) === method && node.arguments.length === 2) found.push(node.getText(file));
+  });
+  return found;
+}
+
+/**
+ * The patterns of the @EventPattern and @MessagePattern handlers in code already read, each `${…}`
+ * read as the one token `S` (a prefix the exercise's environment gives): `${SHOP}.order.*` is
+ * `S.order.*`. A pattern given by a name is kept as written.
+ */
+export function patternsIn(code: string): string[] {
+  const ts = typescript();
+  const file = parseCode(ts, code);
+  const found: string[] = [];
+  walk(file, (node) => {
+    if (!ts.isDecorator(node) || !ts.isCallExpression(node.expression) || !ts.isIdentifier(node.expression.expression)) return;
+    if (!/^(Event|Message)Pattern$/.test(node.expression.expression.text)) return;
+    const [arg] = node.expression.arguments;
+    if (!arg) return;
+    if (ts.isStringLiteralLike(arg)) found.push(arg.text);
+    else if (ts.isTemplateExpression(arg)) found.push(arg.head.text + arg.templateSpans.map((s) => `S${s.literal.text}`).join(''));
+    else found.push(arg.getText(file));
+  });
+  return found;
+}

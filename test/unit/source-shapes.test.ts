@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { settlingShapes } from '../../src/harness/settling';
-import { unawaitedEmitsIn } from '../../src/harness/source-shapes';
+import { clientCallsIn, patternsIn, unawaitedEmitsIn } from '../../src/harness/source-shapes';
 
 describe('unawaitedEmitsIn', () => {
   test('an emit handed to firstValueFrom or lastValueFrom is awaited; a bare one, or one awaited directly, is not', () => {
@@ -21,6 +21,16 @@ describe('unawaitedEmitsIn', () => {
   });
   test('a comment or a string that mentions emit( is not code', () => {
     expect(unawaitedEmitsIn("const s = \"client.emit('a', 1)\"; // client.emit('b', 2)")).toEqual([]);
+  });
+});
+
+describe('clientCallsIn and patternsIn', () => {
+  test("a client's send takes two arguments; Express's res.send(body) is not one", () => {
+    expect(clientCallsIn("this.client.send('a', 1); res.send({ ok: true }); // client.send('b', 2)", 'send')).toEqual(["this.client.send('a', 1)"]);
+  });
+  test('a pattern built from the environment reads its ${…} as S; a name is kept as written', () => {
+    const code = "class C { @EventPattern(`${SHOP}.order.*`) a() {} @MessagePattern('quote.de') b() {} @EventPattern(CHANNELS.price) c() {} }";
+    expect(patternsIn(code)).toEqual(['S.order.*', 'quote.de', 'CHANNELS.price']);
   });
 });
 

@@ -8,7 +8,7 @@
  * test/unit/diagnoses.test.ts runs them over every fixture; test/diagnoses/nats.ts lists the symptoms.
  */
 import ts from 'typescript';
-import { detector, unawaitedEmitsIn, type Detector } from 'learn-nest-micro/harness';
+import { clientCallsIn, detector, patternsIn, unawaitedEmitsIn, type Detector } from 'learn-nest-micro/harness';
 
 /** What the check saw, in the shapes the detectors explain. */
 export type Wire =
@@ -38,7 +38,7 @@ export const detectors: Detector<Wire>[] = [
     // other subscriber too. Only an audit subject that covers <SHIP>.quote.<country> is this mistake.
     requires: "a subject of an audit-service handler matches <SHIP>.quote.de (NATS's * and > read as NATS does), so the audit answers quote requests",
     symptom: (wire) => (wire.kind === 'quote-failed' && /no elements in sequence|EmptyError/.test(wire.errorText)) || (wire.kind === 'shared-requests' && wire.emptyReplies > 0),
-    evidence: (scene) => subjectsIn(scene.code(AUDIT)).some((s) => natsMatches(s, 'S.quote.de')),
+    evidence: (scene) => patternsIn(scene.code(AUDIT)).some((s) => natsMatches(s, 'S.quote.de')),
   }),
   detector({
     mistake: 'plain-object-headers',
@@ -62,7 +62,7 @@ export const detectors: Detector<Wire>[] = [
     requires: 'NATS reported no responders for <SHIP>.events.quote.issued, or a quote.issued carried a reply subject, and the quotes service calls send() on a client',
     symptom: (wire) =>
       (wire.kind === 'quote-failed' && /There are no subscribers listening/.test(wire.errorText) && /\.events\.quote\.issued/.test(wire.errorText)) || (wire.kind === 'quote-issued' && wire.reply !== ''),
-    evidence: (scene) => callsOf(scene.code(QUOTES), 'send').length > 0,
+    evidence: (scene) => clientCallsIn(scene.code(QUOTES), 'send').length > 0,
   }),
   detector({
     mistake: 'headers-indexed-like-object',
@@ -96,7 +96,7 @@ export const detectors: Detector<Wire>[] = [
     requires: 'the events three tokens below events. were not recorded, and every audit subject that matches <SHIP>.events.parcel.booked fails to match <SHIP>.events.customs.de.cleared',
     symptom: (wire) => wire.kind === 'audit-events' && !wire.deepSeen,
     evidence: (scene) => {
-      const subjects = subjectsIn(scene.code(AUDIT));
+      const subjects = patternsIn(scene.code(AUDIT));
       const shallow = subjects.filter((s) => natsMatches(s, 'S.events.parcel.booked'));
       return /\*/.test(subjects.join(' ')) && !subjects.some((s) => natsMatches(s, 'S.events.customs.de.cleared')) && (shallow.length > 0 || subjects.some((s) => /^S\.events(\.\*)+$/.test(s)));
     },
@@ -107,7 +107,7 @@ export const detectors: Detector<Wire>[] = [
     // wrongly (caught by the test before): only an event emitted without a record is this mistake.
     requires: 'quote.issued reached the audit without any x-request-id, and the quotes service builds no NatsRecord for it (emits the bare quote)',
     symptom: (wire) => wire.kind === 'quote-issued' && wire.entries > 0 && wire.withId === 0,
-    evidence: (scene) => callsOf(scene.code(QUOTES), 'emit').length > 0 && !/new\s+NatsRecord(Builder)?\s*[(<]/.test(scene.code(QUOTES)),
+    evidence: (scene) => clientCallsIn(scene.code(QUOTES), 'emit').length > 0 && !/new\s+NatsRecord(Builder)?\s*[(<]/.test(scene.code(QUOTES)),
   }),
   detector({
     mistake: 'issued-emit-not-awaited',
@@ -134,35 +134,6 @@ function walk(node: ts.Node, visit: (node: ts.Node) => void): void {
 function bare(node: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node)) node = node.expression;
   return node;
-}
-
-/** `x.<method>(a, b)` calls (two arguments: a client's send and emit). */
-function callsOf(code: string, method: string): string[] {
-  const file = parse(code);
-  const found: string[] = [];
-  walk(file, (node) => {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === method && node.arguments.length === 2) found.push(node.getText(file));
-  });
-  return found;
-}
-
-/**
- * The subjects of the @EventPattern and @MessagePattern handlers in a text, each `${…}` read as the
- * one token `S` (the subject root): `${SHIP}.events.>` is `S.events.>`. A subject given by a name is kept as written.
- */
-export function subjectsIn(code: string): string[] {
-  const file = parse(code);
-  const found: string[] = [];
-  walk(file, (node) => {
-    if (!ts.isDecorator(node) || !ts.isCallExpression(node.expression) || !ts.isIdentifier(node.expression.expression)) return;
-    if (!/^(Event|Message)Pattern$/.test(node.expression.expression.text)) return;
-    const [arg] = node.expression.arguments;
-    if (!arg) return;
-    if (ts.isStringLiteralLike(arg)) found.push(arg.text);
-    else if (ts.isTemplateExpression(arg)) found.push(arg.head.text + arg.templateSpans.map((s) => `S${s.literal.text}`).join(''));
-    else found.push(arg.getText(file));
-  });
-  return found;
 }
 
 /** Does the NATS subject pattern match the subject? `*` is one token, `>` (last) one or more. */

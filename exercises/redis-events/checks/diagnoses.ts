@@ -8,7 +8,7 @@
  * test/unit/diagnoses.test.ts runs them over every fixture; test/diagnoses/redis-events.ts lists the symptoms.
  */
 import ts from 'typescript';
-import { detector, unawaitedEmitsIn, type Detector } from 'learn-nest-micro/harness';
+import { clientCallsIn, detector, patternsIn, unawaitedEmitsIn, type Detector } from 'learn-nest-micro/harness';
 
 /** What the check saw, in the shapes the detectors explain. */
 export type Wire =
@@ -42,7 +42,7 @@ export const detectors: Detector<Wire>[] = [
     // Express res.send(body) in the controller is not a client's send(channel, data).
     requires: "the shop's code calls send(channel, data) on a client, and POST /prices succeeded with nothing published, or published a packet with an id",
     symptom: (wire) => (wire.kind === 'price-not-published' && wire.status >= 200 && wire.status < 300 && wire.elsewhere.length === 0) || wire.kind === 'price-as-request',
-    evidence: (scene) => callsOf(scene.code(SHOP_DIR), 'send').length > 0,
+    evidence: (scene) => clientCallsIn(scene.code(SHOP_DIR), 'send').length > 0,
   }),
   detector({
     mistake: 'cache-handles-once',
@@ -121,35 +121,6 @@ function parse(code: string): ts.SourceFile {
 function walk(node: ts.Node, visit: (node: ts.Node) => void): void {
   visit(node);
   node.forEachChild((child) => walk(child, visit));
-}
-
-/** `x.<method>(a, b)` calls (two arguments: a client's send and emit, not an Express res.send(body)). */
-function callsOf(code: string, method: string): string[] {
-  const file = parse(code);
-  const found: string[] = [];
-  walk(file, (node) => {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === method && node.arguments.length === 2) found.push(node.getText(file));
-  });
-  return found;
-}
-
-/**
- * The patterns of the @EventPattern and @MessagePattern handlers in a text, each `${…}` read as `S`
- * (the SHOP prefix): `${SHOP}.order.*` is `S.order.*`. A pattern given by a name is kept as written.
- */
-export function patternsIn(code: string): string[] {
-  const file = parse(code);
-  const found: string[] = [];
-  walk(file, (node) => {
-    if (!ts.isDecorator(node) || !ts.isCallExpression(node.expression) || !ts.isIdentifier(node.expression.expression)) return;
-    if (!/^(Event|Message)Pattern$/.test(node.expression.expression.text)) return;
-    const [arg] = node.expression.arguments;
-    if (!arg) return;
-    if (ts.isStringLiteralLike(arg)) found.push(arg.text);
-    else if (ts.isTemplateExpression(arg)) found.push(arg.head.text + arg.templateSpans.map((s) => `S${s.literal.text}`).join(''));
-    else found.push(arg.getText(file));
-  });
-  return found;
 }
 
 /** Does a Redis glob (PSUBSCRIBE's: * any run, ? one character, [..] a class, \ escapes) match the channel? */
