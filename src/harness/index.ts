@@ -364,3 +364,4 @@ export * from './faults';
 export * from './source-shapes';
 export * from './settling';
 export * from './bootstrap-shapes';
+export * from './hybrid-detectors';

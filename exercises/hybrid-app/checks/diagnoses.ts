@@ -7,7 +7,7 @@
  * or of the modules, read from the syntax tree (a comment or a TODO that names an API is not a call),
  * or the port NestJS's EADDRINUSE line names. test/unit/diagnoses.test.ts runs them over every fixture.
  */
-import { bootstrapShape, detector, lateStart, modulesOf, type BootstrapShape, type Detector, type Scene } from 'learn-nest-micro/harness';
+import { bootstrapShape, detector, hybridDetectors, type BootstrapShape, type Detector, type Scene } from 'learn-nest-micro/harness';
 
 /** What the check saw, in the shapes the detectors explain. */
 export type Wire =
@@ -23,7 +23,6 @@ export type Wire =
   | { kind: 'works-here' };
 
 const MAIN = 'app/main.ts';
-const APP = 'app';
 /** How app/main.ts bootstraps the app, read from its syntax tree. */
 const mainShape = (scene: Scene<Wire>): BootstrapShape => bootstrapShape(scene.source(MAIN), MAIN);
 
@@ -52,61 +51,14 @@ export const detectors: Detector<Wire>[] = [
       return main.createWithTransport && main.connects.length === 0;
     },
   }),
-  detector({
-    mistake: 'start-all-microservices-forgotten',
-    // A microservice connected with the wrong port or transport, and started, closes TCP_PORT too:
-    // the evidence is the missing call, not the closed port.
-    requires: 'main.ts calls connectMicroservice(...) and never calls startAllMicroservices() (nor listen() on the microservice it returns)',
-    symptom: (wire) => wire.kind === 'tcp-down',
-    evidence: (scene) => {
-      const main = mainShape(scene);
-      return main.connects.length > 0 && main.startAll.length === 0 && !main.microserviceListened;
+  ...hybridDetectors<Wire>(
+    {
+      microserviceSilent: (wire) => wire.kind === 'tcp-down',
+      taskNotShared: (wire) => wire.kind === 'task-not-shared',
+      titleUntrimmed: (wire) => wire.kind === 'tcp-title-untrimmed',
+      // Over TCP the port opens within the same few milliseconds either way: only the order shows it.
+      startOrderMatters: (wire) => wire.kind === 'works-here',
     },
-  }),
-  detector({
-    mistake: 'provider-not-shared',
-    // A list handler that answers [] (or a handler missing its pattern) loses the task with one
-    // TasksService too: the evidence is the module graph, two modules each providing it.
-    requires: 'TasksService is in the providers of two @Module classes, and TasksController and TasksMessagesController are declared in different modules',
-    symptom: (wire) => wire.kind === 'task-not-shared',
-    evidence: (scene) => {
-      const modules = modulesOf(scene.code(APP));
-      const providing = modules.filter((m) => m.providers.includes('TasksService'));
-      const http = modules.find((m) => m.controllers.includes('TasksController'));
-      const messages = modules.find((m) => m.controllers.includes('TasksMessagesController'));
-      return providing.length >= 2 && !!http && !!messages && http !== messages;
-    },
-  }),
-  detector({
-    mistake: 'inherit-app-config-missing',
-    // A TrimPipe put on the HTTP controller alone (@UsePipes), never registered globally, leaves the
-    // TCP title padded too: the evidence needs a global registration and hybrid options without the flag.
-    requires: 'the pipe is registered globally (useGlobalPipes or APP_PIPE), and no connectMicroservice call has hybrid options with inheritAppConfig: true',
-    symptom: (wire) => wire.kind === 'tcp-title-untrimmed',
-    evidence: (scene) => {
-      const main = mainShape(scene);
-      const globalPipe = main.globalPipesAt.length > 0 || /\bAPP_PIPE\b/.test(scene.code(APP));
-      return globalPipe && main.connects.length > 0 && main.connects.every((c) => c.inherit === false);
-    },
-  }),
-  detector({
-    mistake: 'global-pipe-after-connect',
-    // With deferInitialization: true a late pipe does reach the message handlers; a pipe registered
-    // both before and after connecting trims. Only "every useGlobalPipes after the connect" is this.
-    requires: 'connectMicroservice(...) has inheritAppConfig: true and no deferInitialization: true, and every useGlobalPipes(...) comes after it',
-    symptom: (wire) => wire.kind === 'tcp-title-untrimmed',
-    evidence: (scene) => {
-      const main = mainShape(scene);
-      const inheriting = main.connects.find((c) => c.inherit === true && c.defer !== true);
-      return !!inheriting && main.globalPipesAt.length > 0 && main.globalPipesAt.every((at) => at > inheriting.at);
-    },
-  }),
-  detector({
-    mistake: 'http-ready-before-microservices',
-    // Over TCP the port opens within the same few milliseconds either way, so no behaviour shows it:
-    // the evidence is the order of the calls in main.ts.
-    requires: 'startAllMicroservices() is not awaited, or is awaited only after app.listen(...) (the line is shown)',
-    symptom: (wire) => wire.kind === 'works-here',
-    evidence: (scene) => lateStart(mainShape(scene)) ?? false,
-  }),
+    { silence: 'closes TCP_PORT' },
+  ),
 ];
