@@ -365,3 +365,4 @@ export * from './source-shapes';
 export * from './settling';
 export * from './bootstrap-shapes';
 export * from './hybrid-detectors';
+export * from './users-service-detectors';

@@ -8,7 +8,7 @@
  * test/unit/diagnoses.test.ts runs them over every fixture.
  */
 import ts from 'typescript';
-import { detector, handlersInText, settlingShapes, type Detector, type Scene, type SettlingShapes } from 'learn-nest-micro/harness';
+import { detector, settleCrashDetectors, usersManualAck, usersSettling, usersTransportCode, worksByAccidentDetectors, type Detector, type Scene } from 'learn-nest-micro/harness';
 
 /** What the check saw, in the shapes the detectors explain. */
 export type Wire =
@@ -28,15 +28,8 @@ export type Wire =
   | { kind: 'dead-lettered-after'; attempts: number; expected: number };
 
 const SERVICE = 'users-service';
-/** The files that hold the consumer's own transport options (not the audit client's). */
-const TRANSPORT = ['users-service/rmq-config.ts', 'users-service/main.ts'];
-
-const transportCode = (scene: Scene<Wire>): string => TRANSPORT.map((f) => scene.code(f)).join('\n');
-const manualAck = (scene: Scene<Wire>): boolean => /\bnoAck\s*:\s*false\b/.test(transportCode(scene));
-const crashed = (wire: Wire, line: RegExp): boolean => wire.kind === 'crashed' && line.test(wire.line);
-
-/** How users-service/ settles its messages (the harness parses each text of its code once). */
-const shapesOf = (scene: Scene<Wire>): SettlingShapes => settlingShapes(scene.code(SERVICE));
+const transportCode = usersTransportCode;
+const shapesOf = usersSettling;
 
 export const detectors: Detector<Wire>[] = [
   detector({
@@ -61,51 +54,8 @@ export const detectors: Detector<Wire>[] = [
     symptom: (wire) => wire.kind === 'dead-letter-queue-absent',
     evidence: (scene) => !calls(scene.code(SERVICE)).some((c) => methodName(c) === 'assertQueue'),
   }),
-  detector({
-    mistake: 'settle-all-up-to',
-    // A second ack of one delivery gives the same unknown delivery tag: allUpTo in the source is the evidence.
-    requires: 'the channel was closed over an unknown delivery tag, and an ack or nack passes allUpTo = true',
-    symptom: (wire) => crashed(wire, /unknown delivery tag/),
-    evidence: (scene) => shapesOf(scene).allUpTo().join('\n') || false,
-  }),
-  detector({
-    mistake: 'ack-with-auto-ack',
-    requires: 'the channel was closed over an unknown delivery tag, the consumer never sets noAck: false, and the code settles messages itself',
-    symptom: (wire) => crashed(wire, /unknown delivery tag/),
-    evidence: (scene) => !manualAck(scene) && shapesOf(scene).settleCalls().length > 0,
-  }),
-  detector({
-    mistake: 'double-ack',
-    // noAck: false with an unknown delivery tag is any second settlement; the evidence is a path that
-    // settles twice (retryOrDeadLetter settles, then the handler settles again).
-    requires: 'the channel was closed over an unknown delivery tag, noAck is false, and a handler settles in a finally block besides its other paths, or twice in a row',
-    symptom: (wire) => crashed(wire, /unknown delivery tag/),
-    evidence: (scene) => (manualAck(scene) && shapesOf(scene).settlesTwice().join('\n')) || false,
-  }),
-  detector({
-    mistake: 'client-no-ack',
-    requires: "RabbitMQ refused an ack from the direct reply-to consumer, and the audit client's options in users.module.ts set noAck: false",
-    symptom: (wire) => crashed(wire, /reply consumer cannot acknowledge/),
-    evidence: (scene) => /\bnoAck\s*:\s*false\b/.test(scene.code('users-service/users.module.ts')),
-  }),
-  detector({
-    mistake: 'audit-emit-not-awaited',
-    requires: "an emit() whose Observable nobody waits for (not inside firstValueFrom/lastValueFrom), though user_create's behaviour was right",
-    symptom: (wire) => wire.kind === 'works-on-rabbitmq' && wire.test === 'user_create',
-    evidence: (scene) => shapesOf(scene).unawaitedEmits().join('\n') || false,
-  }),
-  detector({
-    mistake: 'message-pattern-for-event',
-    requires: "user_deleted is bound with @MessagePattern in users.controller.ts, though the event's behaviour was right",
-    symptom: (wire) => wire.kind === 'works-on-rabbitmq' && wire.test === 'user_deleted',
-    evidence: (scene) => handlerLine(scene, 'user_deleted', 'MessagePattern'),
-  }),
-  detector({
-    mistake: 'event-pattern-for-query',
-    requires: "{ cmd: 'users' } is bound with @EventPattern in users.controller.ts, though the query was answered",
-    symptom: (wire) => wire.kind === 'works-on-rabbitmq' && wire.test === 'user_deleted',
-    evidence: (scene) => handlerLine(scene, '{"cmd":"users"}', 'EventPattern'),
-  }),
+  ...settleCrashDetectors<Wire>(),
+  ...worksByAccidentDetectors<Wire>(),
   detector({
     mistake: 'copy-without-reply-to',
     // A successful attempt that never returns (it awaits something forever) gives no reply either:
@@ -146,12 +96,6 @@ export const detectors: Detector<Wire>[] = [
   }),
 ];
 
-/** A handler of users.controller.ts for `pattern` with `decorator`, as `file:line: @Decorator method()`. */
-function handlerLine(scene: Scene<Wire>, pattern: string, decorator: string): string | false {
-  const file = 'users-service/users.controller.ts';
-  const h = handlersInText(scene.source(file), file).find((d) => d.pattern === pattern && d.decorator === decorator);
-  return h ? `${file}:${h.line}: @${h.decorator}(${pattern.startsWith('{') ? "{ cmd: 'users' }" : `'${pattern}'`}) ${h.method}()` : false;
-}
 
 function parse(code: string): ts.SourceFile {
   return ts.createSourceFile('users-service.ts', code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
